@@ -1,0 +1,3 @@
+from needsassess.cli import app
+
+app(prog_name="needsassess")
