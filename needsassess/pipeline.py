@@ -1,0 +1,183 @@
+"""One reproducible run: config -> stages -> an Assessment result -> writers -> manifest.
+
+Stages are small functions run in order; each reads its section of assessment.toml, computes with the
+pure estimators and stores its result on the Assessment. Writers only read the Assessment. To add a
+capability: write a stage function, append it to STAGES, add a field for its result, and add a sheet
+builder in report/sheets.py (see README, "Architecture").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from needsassess import __version__
+from needsassess.config import AssessmentConfig
+from needsassess.errors import ConfigError, Problem
+from needsassess.outputs import sha256_file, write_atomic, write_text
+from needsassess.packs import Kind, Pack, load_pack
+from needsassess.population import Population, read_population, select_area
+from needsassess.prevalence import PrevalenceResult, estimate_prevalence
+from needsassess.rounding import parse_rounding
+
+
+@dataclass
+class InputFile:
+    """An input the assessment read, recorded with its hash so a rerun can prove it used the same data."""
+
+    role: str
+    path: Path
+    detail: str = ""
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256 and self.path.is_file():
+            self.sha256 = sha256_file(self.path)
+
+
+@dataclass
+class Assessment:
+    """Everything a run computed; writers read this and nothing else."""
+
+    config: AssessmentConfig
+    created: datetime
+    population: Population | None = None  # the chosen area
+    all_areas: Population | None = None  # the whole file, for peers and batch views
+    prevalence: list[PrevalenceResult] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+    packs: dict[str, Pack] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def area_name(self) -> str:
+        if self.population is not None and len(self.population.frame):
+            return str(self.population.frame["area_name"].iloc[0])
+        return self.config.area
+
+    @property
+    def area_code(self) -> str:
+        if self.population is not None and len(self.population.frame):
+            return str(self.population.frame["area_code"].iloc[0])
+        return ""
+
+    def use_pack(self, ref: str, kind: Kind) -> Pack:
+        """Load a pack once per run, from the shipped packs or the config's pack_dirs."""
+        if ref in self.packs:
+            return self.packs[ref]
+        extra = [self.config.resolve(d) for d in self.config.section("prevalence").get("pack_dirs", [])]
+        pack = load_pack(ref, extra_dirs=extra, kind=kind)
+        self.packs[pack.id] = pack
+        return pack
+
+
+Stage = Callable[[Assessment], None]
+
+
+def population_stage(assessment: Assessment) -> None:
+    config = assessment.config
+    if config.population_file is None:
+        raise config.error("missing-key", '[population] needs file = "<path>"')
+    everything = read_population(config.population_file, sheet=config.population_sheet, year=config.population_year)
+    assessment.all_areas = everything
+    assessment.population = select_area(everything, config.area)
+    years = everything.years
+    assessment.inputs.append(
+        InputFile(
+            "population",
+            config.population_file,
+            f"{everything.layout} layout, mid-{years[0] if years else 'year not stated'}, "
+            f"{len(everything.areas)} areas",
+        )
+    )
+
+
+def prevalence_stage(assessment: Assessment) -> None:
+    section = assessment.config.section("prevalence")
+    if section.get("enabled", True) is False:
+        return
+    packs = section.get("packs", ["csew-2015-16to59"])
+    if isinstance(packs, str):
+        packs = [packs]
+    ages: dict[str, str] = section.get("ages", {})
+    if not isinstance(ages, dict):
+        raise assessment.config.error(
+            "bad-value", '[prevalence] ages must be a table such as { "nspcc-radford-2011" = "0-15" }'
+        )
+    try:
+        rounding = parse_rounding(section.get("rounding"))
+    except ValueError as exc:
+        raise ConfigError(assessment.config.path, Problem("bad-value", f"[prevalence] {exc}")) from None
+    assert assessment.population is not None
+    for ref in packs:
+        pack = assessment.use_pack(ref, Kind.PREVALENCE)
+        result = estimate_prevalence(assessment.population, pack, ages.get(pack.id), rounding)
+        assessment.prevalence.append(result)
+        if not pack.all_verified:
+            assessment.warnings.append(
+                f'pack "{pack.id}" includes figures not seen in the primary publication '
+                f"({', '.join(s for s in pack.statuses if s != 'verified')}); the Sources sheet marks them"
+            )
+
+
+STAGES: list[Stage] = [population_stage, prevalence_stage]
+
+
+def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
+    """Run every stage in order and return the result; nothing is written."""
+    assessment = Assessment(config=config, created=datetime.now(timezone.utc))
+    for stage in stages or STAGES:
+        stage(assessment)
+    return assessment
+
+
+def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) -> list[Path]:
+    """Write the workbook and manifest (and whatever later writers add) into out_dir."""
+    from needsassess.report.sheets import build_cover, build_sheets
+    from needsassess.report.workbook import write_workbook
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    slug = _slug(assessment.area_name)
+    written: list[Path] = []
+    workbook_path = out_dir / f"{slug}_needs_assessment.xlsx"
+    cover, sheets = build_cover(assessment), build_sheets(assessment)
+    written.append(write_atomic(workbook_path, lambda tmp: write_workbook(tmp, cover, sheets), force))
+    manifest_path = out_dir / "manifest.json"
+    write_text(manifest_path, json.dumps(build_manifest(assessment, written), indent=2) + "\n", force)
+    written.append(manifest_path)
+    return written
+
+
+def build_manifest(assessment: Assessment, outputs: list[Path]) -> dict[str, Any]:
+    """What was run, on which inputs and packs, producing which files: enough to repeat and to audit."""
+    config = assessment.config
+    return {
+        "tool": "needsassess",
+        "version": __version__,
+        "created": assessment.created.isoformat(timespec="seconds"),
+        "config": {"path": str(config.path), "sha256": sha256_file(config.path), "settings": config.raw},
+        "area": {"code": assessment.area_code, "name": assessment.area_name},
+        "inputs": [
+            {"role": i.role, "path": str(i.path), "sha256": i.sha256, "detail": i.detail} for i in assessment.inputs
+        ],
+        "packs": [
+            {
+                "id": p.id,
+                "kind": p.kind.value,
+                "title": p.title,
+                "url": p.meta.get("url"),
+                "statuses": p.statuses,
+                "sha256": sha256_file(p.path / str(p.meta["data"])),
+            }
+            for p in assessment.packs.values()
+        ],
+        "warnings": assessment.warnings,
+        "outputs": [{"path": str(p), "sha256": sha256_file(p)} for p in outputs],
+    }
+
+
+def _slug(text: str) -> str:
+    return "".join(c.lower() if c.isalnum() else "_" for c in text).strip("_") or "assessment"

@@ -1,0 +1,1 @@
+"""Writers: the assessment result as a workbook, csv files and strategy drafts. Writers never compute."""
