@@ -17,7 +17,7 @@ from typing import Any
 
 from needsassess import __version__
 from needsassess.config import AssessmentConfig
-from needsassess.errors import ConfigError, Problem
+from needsassess.errors import ConfigError, OutputError, Problem
 from needsassess.outputs import sha256_file, write_atomic, write_text
 from needsassess.packs import Kind, Pack, load_pack
 from needsassess.population import Population, read_population, select_area
@@ -134,17 +134,36 @@ def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) 
     return assessment
 
 
-def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) -> list[Path]:
-    """Write the workbook and manifest (and whatever later writers add) into out_dir."""
+def write_workbook_file(assessment: Assessment, path: Path, force: bool = False) -> Path:
+    """Write the needs-assessment workbook alone."""
     from needsassess.report.sheets import build_cover, build_sheets
     from needsassess.report.workbook import write_workbook
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    slug = _slug(assessment.area_name)
-    written: list[Path] = []
-    workbook_path = out_dir / f"{slug}_needs_assessment.xlsx"
     cover, sheets = build_cover(assessment), build_sheets(assessment)
-    written.append(write_atomic(workbook_path, lambda tmp: write_workbook(tmp, cover, sheets), force))
+    return write_atomic(path, lambda tmp: write_workbook(tmp, cover, sheets), force)
+
+
+# Writers run by `needsassess run`, each given (assessment, out_dir, force) and returning the paths written.
+Writer = Callable[[Assessment, Path, bool], list[Path]]
+
+
+def _workbook_writer(assessment: Assessment, out_dir: Path, force: bool) -> list[Path]:
+    path = out_dir / f"{_slug(assessment.area_name)}_needs_assessment.xlsx"
+    return [write_workbook_file(assessment, path, force)]
+
+
+WRITERS: list[Writer] = [_workbook_writer]
+
+
+def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) -> list[Path]:
+    """Check every output can be written, then write them all and the manifest into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = out_dir / "manifest.json"
+    if manifest_path.exists() and not force:
+        raise OutputError(f"{out_dir} already holds an assessment ({manifest_path.name}); use --force to overwrite it")
+    written: list[Path] = []
+    for writer in WRITERS:
+        written += writer(assessment, out_dir, force)
     manifest_path = out_dir / "manifest.json"
     write_text(manifest_path, json.dumps(build_manifest(assessment, written), indent=2) + "\n", force)
     written.append(manifest_path)
@@ -177,6 +196,19 @@ def build_manifest(assessment: Assessment, outputs: list[Path]) -> dict[str, Any
         "warnings": assessment.warnings,
         "outputs": [{"path": str(p), "sha256": sha256_file(p)} for p in outputs],
     }
+
+
+def summary_lines(assessment: Assessment) -> list[str]:
+    """A few lines for the terminal after a run: what was estimated and anything to check."""
+    lines = [f"{assessment.config.title}", f"Area: {assessment.area_name} ({assessment.area_code})"]
+    for result in assessment.prevalence:
+        for measure in ("da_last_year", "da_since_16"):
+            women, men = result.headline(measure, "female"), result.headline(measure, "male")
+            if women is not None and men is not None:
+                label = result.estimates.loc[result.estimates["measure"] == measure, "label"].iloc[0]
+                lines.append(f"  {label}: {women:,.0f} women and {men:,.0f} men ({result.pack.id})")
+    lines += [f"Warning: {w}" for w in assessment.warnings]
+    return lines
 
 
 def _slug(text: str) -> str:

@@ -65,6 +65,8 @@ def read_population(path: str | Path, sheet: str | None = None, year: int | None
     `year` picks one year where the file has several and is checked where the file has one.
     """
     path = Path(path)
+    if not path.is_file():
+        raise InputError(path, Problem("missing-file", f"file not found: {path}"))
     if path.suffix.lower() in {".csv", ".txt", ".tsv"}:
         grid = read_grid(path)
         population = _read_any_layout(grid)
@@ -127,6 +129,17 @@ def _read_workbook(path: Path, sheet: str | None) -> Population:
         import pandas as pd
 
         return Population(_finish(pd.concat(frames, ignore_index=True)), path, "ons-mye-wide")
+    if len(by_sex) == 1:
+        (found, name), = by_sex.items()
+        other = "females" if found == "male" else "males"
+        raise InputError(
+            path,
+            Problem(
+                "missing-sheet",
+                f'found a sheet for {found}s ("{name}") but none for {other}; expected one sheet per sex, '
+                'as in ONS MYE2 ("MYE2 - Females", "MYE2 - Males")',
+            ),
+        )
     # One sheet holding a long, NOMIS or tidy table (or a wide table with a sex column).
     for name in names:
         grid = read_grid(path, name)

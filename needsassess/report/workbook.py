@@ -88,7 +88,7 @@ def _unique_sheet_names(names: list[str]) -> list[str]:
 
 
 def _write_cover(ws: Worksheet, cover: Cover) -> None:
-    ws["A1"] = cover.title
+    _text(ws["A1"], cover.title)
     ws["A1"].font = TITLE_FONT
     row = 3
     for label, text in cover.lines:
@@ -100,13 +100,14 @@ def _write_cover(ws: Worksheet, cover: Cover) -> None:
 
 
 def _write_contents(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
-    ws["A1"] = "Contents"
+    _text(ws["A1"], "Contents")
     ws["A1"].font = TITLE_FONT
-    ws["A2"] = "This worksheet contains one table. Select a sheet name to go to that sheet."
+    _text(ws["A2"], "This worksheet contains one table. Select a sheet name to go to that sheet.")
     ws.append(["Sheet name", "Sheet title"])
     for name, title in entries:
-        ws.append([name, title])
-        cell = ws.cell(row=ws.max_row, column=1)
+        row = ws.max_row + 1
+        _text(ws.cell(row=row, column=2), title)
+        cell = _text(ws.cell(row=row, column=1), name)
         cell.hyperlink = f"#'{name}'!A1"
         cell.style = "Hyperlink"
     _mark_table(ws, "contents", 3, 1, ws.max_row, 2)
@@ -115,9 +116,9 @@ def _write_contents(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
 
 
 def _write_notes(ws: Worksheet, notes: list[Note]) -> None:
-    ws["A1"] = "Notes"
+    _text(ws["A1"], "Notes")
     ws["A1"].font = TITLE_FONT
-    ws["A2"] = "This worksheet contains one table. Notes are referred to as [note N] in table titles and text."
+    _text(ws["A2"], "This worksheet contains one table. Notes are referred to as [note N] in table titles and text.")
     ws.append(["Note number", "Note text", "Applies to"])
     for i, note in enumerate(notes, 1):
         ws.append([f"note {i}"])
@@ -142,7 +143,7 @@ def _wrap(ws: Worksheet, row: int, column: int, width: float) -> None:
 
 
 def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
-    ws["A1"] = sheet.title
+    _text(ws["A1"], sheet.title)
     ws["A1"].font = TITLE_FONT
     row = 2
     for line in sheet.intro:

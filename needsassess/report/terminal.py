@@ -1,0 +1,52 @@
+"""Quick-look tables for the terminal (rich). The only module that imports rich."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def console(stderr: bool = False) -> Console:
+    """A console that is wide when output goes to a file or pipe, so tables are not folded to 80 columns."""
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def print_frame(frame: pd.DataFrame, title: str = "", formats: dict[str, str] | None = None,
+                out: Console | None = None) -> None:
+    """Print a frame as a table; numbers right-aligned and formatted ('{:,.0f}' etc.)."""
+    out = out or console()
+    formats = formats or {}
+    table = RichTable(title=title or None, title_justify="left", show_lines=False)
+    for column in frame.columns:
+        numeric = frame[column].dtype.kind in "iuf"
+        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=numeric, max_width=60)
+    for row in frame.itertuples(index=False, name=None):
+        table.add_row(*(_fmt(v, formats.get(str(c))) for c, v in zip(frame.columns, row, strict=True)))
+    out.print(table)
+
+
+def _fmt(value: Any, fmt: str | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if fmt and isinstance(value, int | float):
+        return fmt.format(value)
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def print_lines(lines: list[str], out: Console | None = None) -> None:
+    out = out or console()
+    for line in lines:
+        out.print(line, markup=False)
