@@ -60,7 +60,8 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 # Options shared by several commands, defined once.
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite outputs that already exist.")]
 OutDirOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Folder for the outputs (default: the one in the config).")
+    Path | None,
+    typer.Option("--output", "-o", help="Folder for the outputs (default: the one in the config)."),
 ]
 
 
@@ -70,27 +71,36 @@ def _is_terminal() -> bool:
 
 PackDirOption = Annotated[
     list[Path] | None,
-    typer.Option("--pack-dir", help="A folder of your own reference packs (repeatable); yours win over shipped ones."),
+    typer.Option(
+        "--pack-dir", help="A folder of your own reference packs (repeatable); yours win over shipped ones."
+    ),
 ]
 
 
 @app.command()
 @reports_errors
 def prevalence(
-    population: Annotated[Path, typer.Option("--population", "-p", help="Population file (ONS, NOMIS or tidy csv).")],
+    population: Annotated[
+        Path, typer.Option("--population", "-p", help="Population file (ONS, NOMIS or tidy csv).")
+    ],
     area: Annotated[str, typer.Option("--area", "-a", help="GSS code or name of the area, e.g. E06000001.")],
     pack: Annotated[
-        list[str] | None, typer.Option("--pack", help="Reference pack id (repeatable). Default: csew-2015-16to59.")
+        list[str] | None,
+        typer.Option("--pack", help="Reference pack id (repeatable). Default: csew-2015-16to59."),
     ] = None,
     ages: Annotated[
         str | None, typer.Option("--ages", help="Apply to these ages only, within the pack's, e.g. 18-59.")
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Population year, where the file has several.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Population year, where the file has several.")
+    ] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet holding the population table.")] = None,
     rounding: Annotated[
         str, typer.Option("--rounding", help='"default" (100 from 1,000; 50 from 100; 10 below) or "none".')
     ] = "default",
-    csv: Annotated[Path | None, typer.Option("--csv", help="Also write the estimates to this csv file.")] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Also write the estimates to this csv file.")
+    ] = None,
     pack_dir: PackDirOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -116,13 +126,22 @@ def prevalence(
     ]
     for result in results:
         e = result.estimates
-        view = e[["label", "sex", "age_band", "method", "population", "rate_pct", "estimate", "rounded", "status"]]
-        view = view.assign(interval=[_interval(lo, hi) for lo, hi in zip(e["rounded_low"], e["rounded_high"], strict=True)])
+        view = e[
+            ["label", "sex", "age_band", "method", "population", "rate_pct", "estimate", "rounded", "status"]
+        ]
+        view = view.assign(
+            interval=[_interval(lo, hi) for lo, hi in zip(e["rounded_low"], e["rounded_high"], strict=True)]
+        )
         year_text = f"mid-{result.year}" if result.year else "population year not stated"
         print_frame(
             view.rename(columns={"label": "measure", "age_band": "ages", "rate_pct": "rate %"}),
             title=f"{result.area_name} ({result.area_code}), {year_text}: {result.pack.id}",
-            formats={"estimate": "{:,.1f}", "rounded": "{:,.0f}", "rate %": "{:.1f}", "population": "{:,.0f}"},
+            formats={
+                "estimate": "{:,.1f}",
+                "rounded": "{:,.0f}",
+                "rate %": "{:.1f}",
+                "population": "{:,.0f}",
+            },
         )
         lines = [f"Source: {result.pack.citation()}", f"        {result.pack.meta.get('url', '')}"]
         if not result.has_intervals:
@@ -182,8 +201,19 @@ def packs(
         print_lines(["Show one with: needsassess packs ID"])
         return
     p = load_pack(pack_id, pack_dir)
-    keys = ("title", "kind", "publisher", "publication", "table", "period", "population_base", "price_year",
-            "released", "url", "licence")
+    keys = (
+        "title",
+        "kind",
+        "publisher",
+        "publication",
+        "table",
+        "period",
+        "population_base",
+        "price_year",
+        "released",
+        "url",
+        "licence",
+    )
     print_lines([f"{k}: {p.meta[k]}" for k in keys if p.meta.get(k)] + [f"folder: {p.path}"])
     notes = " ".join(str(p.meta.get("notes", "")).split())
     if notes:

@@ -64,7 +64,10 @@ def load_config(path: str | Path) -> AssessmentConfig:
     unknown = sorted(k for k in raw if k not in KNOWN_SECTIONS)
     for key in unknown:
         problems.append(
-            Problem("unknown-section", f'unknown section [{key}]; expected one of ' + ", ".join(sorted(KNOWN_SECTIONS)))
+            Problem(
+                "unknown-section",
+                f"unknown section [{key}]; expected one of " + ", ".join(sorted(KNOWN_SECTIONS)),
+            )
         )
     assessment = raw.get("assessment", {})
     population = raw.get("population", {})
@@ -85,7 +88,10 @@ def load_config(path: str | Path) -> AssessmentConfig:
         population_file = (base / pop_file).resolve()
         if not population_file.is_file():
             raise ConfigError(
-                path, Problem("missing-file", f"[population] file {pop_file} not found (looked in {population_file})")
+                path,
+                Problem(
+                    "missing-file", f"[population] file {pop_file} not found (looked in {population_file})"
+                ),
             )
     output = assessment.get("output", "out")
     return AssessmentConfig(

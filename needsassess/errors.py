@@ -67,7 +67,9 @@ class InputError(NeedsAssessError):
             lines.append(f"{where}: {p.message}" if where else p.message)
         hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
         if hidden > 0:
-            lines.append(f"... and {hidden} more problem{'s' if hidden != 1 else ''} in {self.file or 'the input'}.")
+            lines.append(
+                f"... and {hidden} more problem{'s' if hidden != 1 else ''} in {self.file or 'the input'}."
+            )
         return "\n".join(lines)
 
 

@@ -114,7 +114,12 @@ class Pack:
 
     def citation(self) -> str:
         """Publisher, publication, table and period in one line, as a Sources sheet shows it."""
-        parts = [self.meta.get("publisher"), self.meta.get("publication"), self.meta.get("table"), self.meta.get("period")]
+        parts = [
+            self.meta.get("publisher"),
+            self.meta.get("publication"),
+            self.meta.get("table"),
+            self.meta.get("period"),
+        ]
         return ", ".join(str(p) for p in parts if p)
 
     @property
@@ -157,7 +162,9 @@ def load_pack(ref: str | Path, extra_dirs: list[Path] | None = None, kind: Kind 
     if kind is not None and pack.kind != kind:
         raise PackError(
             path / "pack.toml",
-            Problem("wrong-kind", f'pack "{pack.id}" holds {pack.kind.value}, but {kind.value} are needed here'),
+            Problem(
+                "wrong-kind", f'pack "{pack.id}" holds {pack.kind.value}, but {kind.value} are needed here'
+            ),
         )
     return pack
 
@@ -182,7 +189,8 @@ def _load(path: Path) -> Pack:
     missing = [k for k in REQUIRED_META if not meta.get(k)]
     if missing:
         raise PackError(
-            toml_path, Problem("missing-key", "missing " + ", ".join(f'"{k}"' for k in missing) + " in pack.toml")
+            toml_path,
+            Problem("missing-key", "missing " + ", ".join(f'"{k}"' for k in missing) + " in pack.toml"),
         )
     if meta["id"] != path.name:
         raise PackError(
@@ -193,11 +201,15 @@ def _load(path: Path) -> Pack:
     except ValueError:
         raise PackError(
             toml_path,
-            Problem("unknown-kind", f'kind "{meta["kind"]}" is not one of ' + ", ".join(k.value for k in Kind)),
+            Problem(
+                "unknown-kind", f'kind "{meta["kind"]}" is not one of ' + ", ".join(k.value for k in Kind)
+            ),
         ) from None
     csv_path = path / str(meta["data"])
     if not csv_path.is_file():
-        raise PackError(toml_path, Problem("missing-data", f'data file "{meta["data"]}" not found beside pack.toml'))
+        raise PackError(
+            toml_path, Problem("missing-data", f'data file "{meta["data"]}" not found beside pack.toml')
+        )
     data = pd.read_csv(csv_path, dtype=str, keep_default_na=False, skip_blank_lines=True)
     data.columns = [c.strip() for c in data.columns]
     problems = _validate(kind, data)
@@ -216,7 +228,10 @@ def _validate(kind: Kind, data: pd.DataFrame) -> list[Problem]:
         return [
             Problem(
                 "missing-column",
-                "missing column " + ", ".join(f'"{c}"' for c in missing) + "; expected " + ", ".join(required),
+                "missing column "
+                + ", ".join(f'"{c}"' for c in missing)
+                + "; expected "
+                + ", ".join(required),
                 1,
             )
         ]
@@ -245,8 +260,14 @@ def _validate(kind: Kind, data: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _number(row: dict[str, str], rownum: int, column: str, low: float | None = None, high: float | None = None,
-            optional: bool = False) -> list[Problem]:
+def _number(
+    row: dict[str, str],
+    rownum: int,
+    column: str,
+    low: float | None = None,
+    high: float | None = None,
+    optional: bool = False,
+) -> list[Problem]:
     text = row.get(column, "").strip()
     if not text:
         return [] if optional else [Problem("missing-value", "blank; expected a number", rownum, column)]
@@ -266,7 +287,9 @@ def _validate_rate_row(row: dict[str, str], rownum: int) -> list[Problem]:
         problems += _number(row, rownum, col, 0, 100, optional=True)
     if row["sex"].strip() not in PACK_SEXES:
         problems.append(
-            Problem("unknown-sex", f'"{row["sex"]}" is not a sex; expected female, male or all', rownum, "sex")
+            Problem(
+                "unknown-sex", f'"{row["sex"]}" is not a sex; expected female, male or all', rownum, "sex"
+            )
         )
     if parse_age_band(row["age_band"]) is None:
         problems.append(
@@ -281,7 +304,9 @@ def _validate_rate_row(row: dict[str, str], rownum: int) -> list[Problem]:
         low, high = row.get("ci_low_pct", "").strip(), row.get("ci_high_pct", "").strip()
         rate = float(row["rate_pct"])
         if bool(low) != bool(high):
-            problems.append(Problem("half-interval", "give both ci_low_pct and ci_high_pct, or neither", rownum))
+            problems.append(
+                Problem("half-interval", "give both ci_low_pct and ci_high_pct, or neither", rownum)
+            )
         elif low and not float(low) <= rate <= float(high):
             problems.append(
                 Problem(
@@ -306,7 +331,7 @@ def _overlapping_bands(data: pd.DataFrame) -> list[Problem]:
                 problems.append(
                     Problem(
                         "overlapping-bands",
-                        f'age band {band.label} overlaps {other.label} for {row["measure"]}, {row["sex"]}',
+                        f"age band {band.label} overlaps {other.label} for {row['measure']}, {row['sex']}",
                         i + 2,
                         "age_band",
                     )

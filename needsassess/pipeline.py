@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,9 @@ def population_stage(assessment: Assessment) -> None:
     config = assessment.config
     if config.population_file is None:
         raise config.error("missing-key", '[population] needs file = "<path>"')
-    everything = read_population(config.population_file, sheet=config.population_sheet, year=config.population_year)
+    everything = read_population(
+        config.population_file, sheet=config.population_sheet, year=config.population_year
+    )
     assessment.all_areas = everything
     assessment.population = select_area(everything, config.area)
     years = everything.years
@@ -128,7 +130,7 @@ STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
     """Run every stage in order and return the result; nothing is written."""
-    assessment = Assessment(config=config, created=datetime.now(timezone.utc))
+    assessment = Assessment(config=config, created=datetime.now(UTC))
     for stage in stages or STAGES:
         stage(assessment)
     return assessment
@@ -160,7 +162,9 @@ def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / "manifest.json"
     if manifest_path.exists() and not force:
-        raise OutputError(f"{out_dir} already holds an assessment ({manifest_path.name}); use --force to overwrite it")
+        raise OutputError(
+            f"{out_dir} already holds an assessment ({manifest_path.name}); use --force to overwrite it"
+        )
     written: list[Path] = []
     for writer in WRITERS:
         written += writer(assessment, out_dir, force)
@@ -180,7 +184,8 @@ def build_manifest(assessment: Assessment, outputs: list[Path]) -> dict[str, Any
         "config": {"path": str(config.path), "sha256": sha256_file(config.path), "settings": config.raw},
         "area": {"code": assessment.area_code, "name": assessment.area_name},
         "inputs": [
-            {"role": i.role, "path": str(i.path), "sha256": i.sha256, "detail": i.detail} for i in assessment.inputs
+            {"role": i.role, "path": str(i.path), "sha256": i.sha256, "detail": i.detail}
+            for i in assessment.inputs
         ],
         "packs": [
             {

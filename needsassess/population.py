@@ -33,8 +33,16 @@ COLUMNS = ["area_code", "area_name", "year", "sex", "age", "population"]
 MAX_AGE = 90
 SEXES = ("female", "male")
 _SEX_CODES = {
-    "1": "male", "m": "male", "male": "male", "males": "male", "men": "male",
-    "2": "female", "f": "female", "female": "female", "females": "female", "women": "female",
+    "1": "male",
+    "m": "male",
+    "male": "male",
+    "males": "male",
+    "men": "male",
+    "2": "female",
+    "f": "female",
+    "female": "female",
+    "females": "female",
+    "women": "female",
 }
 _YEAR_RE = re.compile(r"\b(?:mid[- ]?)?((?:19|20)\d\d)\b", re.IGNORECASE)
 
@@ -84,9 +92,7 @@ def select_area(population: Population, area: str) -> Population:
         areas = population.areas
         names = list(areas["area_name"])
         close = difflib.get_close_matches(area, names, n=3, cutoff=0.5)
-        close += [
-            n for n in names if wanted in n.lower() and n not in close
-        ][: max(0, 3 - len(close))]
+        close += [n for n in names if wanted in n.lower() and n not in close][: max(0, 3 - len(close))]
         hint = (
             "closest: " + ", ".join(f'"{n}" ({_code_of(areas, n)})' for n in close)
             if close
@@ -97,7 +103,8 @@ def select_area(population: Population, area: str) -> Population:
     if chosen["area_code"].nunique() > 1:
         codes = ", ".join(sorted(chosen["area_code"].unique()))
         raise InputError(
-            population.path, Problem("ambiguous-area", f'"{area}" matches several areas ({codes}); give the code')
+            population.path,
+            Problem("ambiguous-area", f'"{area}" matches several areas ({codes}); give the code'),
         )
     return Population(chosen.reset_index(drop=True), population.path, population.layout)
 
@@ -130,7 +137,7 @@ def _read_workbook(path: Path, sheet: str | None) -> Population:
 
         return Population(_finish(pd.concat(frames, ignore_index=True)), path, "ons-mye-wide")
     if len(by_sex) == 1:
-        (found, name), = by_sex.items()
+        ((found, name),) = by_sex.items()
         other = "females" if found == "male" else "males"
         raise InputError(
             path,
@@ -149,7 +156,7 @@ def _read_workbook(path: Path, sheet: str | None) -> Population:
         path,
         Problem(
             "unknown-layout",
-            "no population table found: expected a sheet per sex (e.g. \"MYE2 - Females\" and \"MYE2 - Males\") "
+            'no population table found: expected a sheet per sex (e.g. "MYE2 - Females" and "MYE2 - Males") '
             "with columns Code, Name, All ages, 0 … 90+, or a long table with area, sex, age and population; "
             "sheets are " + ", ".join(f'"{n}"' for n in names),
         ),
@@ -343,7 +350,9 @@ def _read_wide(grid: Grid, sex: str | None, header: int | None = None) -> pd.Dat
         for age, j in age_cols.items():
             value = _count(grid, problems, rownum, _col_name(header_cells, j), _cell(row, j))
             if value is not None:
-                records.append((str(code).strip(), str(_cell(row, name_j)).strip(), year, row_sex, age, value))
+                records.append(
+                    (str(code).strip(), str(_cell(row, name_j)).strip(), year, row_sex, age, value)
+                )
     if problems:
         raise grid.error(problems)
     return pd.DataFrame.from_records(records, columns=COLUMNS)
@@ -385,14 +394,18 @@ def _read_long(grid: Grid, header: int) -> pd.DataFrame:
         age = _parse_age(_cell(row, cols["age"]))
         if age is None:
             problems.append(
-                Problem("bad-age", f'"{_cell(row, cols["age"])}" is not an age; expected 0 … 90', rownum, "age")
+                Problem(
+                    "bad-age", f'"{_cell(row, cols["age"])}" is not an age; expected 0 … 90', rownum, "age"
+                )
             )
             continue
         name = _cell(row, cols["laname"]) if "laname" in cols else ""
         for year, j in year_cols.items():
             value = _count(grid, problems, rownum, str(hc[j]), _cell(row, j))
             if value is not None:
-                records.append((str(_cell(row, cols["ladcode"])).strip(), str(name).strip(), year, sex, age, value))
+                records.append(
+                    (str(_cell(row, cols["ladcode"])).strip(), str(name).strip(), year, sex, age, value)
+                )
     if problems:
         raise grid.error(problems)
     return pd.DataFrame.from_records(records, columns=COLUMNS)
@@ -434,13 +447,20 @@ def _read_nomis(grid: Grid, header: int) -> pd.DataFrame:
         sex = _SEX_CODES.get(gender)
         if sex is None:
             problems.append(
-                Problem("unknown-sex", f'"{gender}" is not a sex; expected Male or Female', rownum, "GENDER_NAME")
+                Problem(
+                    "unknown-sex", f'"{gender}" is not a sex; expected Male or Female', rownum, "GENDER_NAME"
+                )
             )
             continue
         age = _parse_age(age_text)
         if age is None:
             problems.append(
-                Problem("bad-age", f'"{age_text}" is not an age; expected e.g. "Age 16" or "Aged 90+"', rownum, "C_AGE_NAME")
+                Problem(
+                    "bad-age",
+                    f'"{age_text}" is not an age; expected e.g. "Age 16" or "Aged 90+"',
+                    rownum,
+                    "C_AGE_NAME",
+                )
             )
             continue
         year = None
@@ -453,7 +473,10 @@ def _read_nomis(grid: Grid, header: int) -> pd.DataFrame:
                 (
                     str(_cell(row, cols["geography_code"])).strip(),
                     str(_cell(row, cols["geography_name"])).strip(),
-                    year, sex, age, value,
+                    year,
+                    sex,
+                    age,
+                    value,
                 )
             )
     if problems:
@@ -471,12 +494,16 @@ def _read_tidy(grid: Grid, header: int) -> pd.DataFrame:
         raw_sex = _cell(row, cols["sex"])
         sex = _SEX_CODES.get(normalise_header(raw_sex))
         if sex is None:
-            problems.append(Problem("unknown-sex", f'"{raw_sex}" is not a sex; expected female or male', rownum, "sex"))
+            problems.append(
+                Problem("unknown-sex", f'"{raw_sex}" is not a sex; expected female or male', rownum, "sex")
+            )
             continue
         age = _parse_age(_cell(row, cols["age"]))
         if age is None:
             problems.append(
-                Problem("bad-age", f'"{_cell(row, cols["age"])}" is not an age; expected 0 … 90', rownum, "age")
+                Problem(
+                    "bad-age", f'"{_cell(row, cols["age"])}" is not an age; expected 0 … 90', rownum, "age"
+                )
             )
             continue
         year_value = to_number(_cell(row, cols["year"]))
@@ -487,7 +514,9 @@ def _read_tidy(grid: Grid, header: int) -> pd.DataFrame:
                     str(_cell(row, cols["area_code"])).strip(),
                     str(_cell(row, cols["area_name"])).strip(),
                     int(year_value) if year_value is not None else None,
-                    sex, age, value,
+                    sex,
+                    age,
+                    value,
                 )
             )
     if problems:
@@ -517,7 +546,9 @@ def _pick_year(population: Population, year: int | None) -> Population:
     if year is None:
         if len(years) > 1:
             latest = years[-1]
-            return Population(frame[frame["year"] == latest].reset_index(drop=True), population.path, population.layout)
+            return Population(
+                frame[frame["year"] == latest].reset_index(drop=True), population.path, population.layout
+            )
         return population
     if not years:
         # The file does not state its year: take the user's word for it.
@@ -527,7 +558,9 @@ def _pick_year(population: Population, year: int | None) -> Population:
     if year not in years:
         raise InputError(
             population.path,
-            Problem("missing-year", f"no figures for {year}; the file has " + ", ".join(str(y) for y in years)),
+            Problem(
+                "missing-year", f"no figures for {year}; the file has " + ", ".join(str(y) for y in years)
+            ),
         )
     return Population(frame[frame["year"] == year].reset_index(drop=True), population.path, population.layout)
 

@@ -36,8 +36,25 @@ BY_BAND = "by age band"
 SUM_OF_BANDS = "sum of age bands"
 
 ESTIMATE_COLUMNS = [
-    "measure", "label", "sex", "age_band", "method", "population", "rate_pct", "ci_low_pct", "ci_high_pct",
-    "estimate", "low", "high", "rounded", "rounded_low", "rounded_high", "status", "pack", "source", "url",
+    "measure",
+    "label",
+    "sex",
+    "age_band",
+    "method",
+    "population",
+    "rate_pct",
+    "ci_low_pct",
+    "ci_high_pct",
+    "estimate",
+    "low",
+    "high",
+    "rounded",
+    "rounded_low",
+    "rounded_high",
+    "status",
+    "pack",
+    "source",
+    "url",
 ]
 
 
@@ -109,7 +126,9 @@ def estimate_prevalence(
     import pandas as pd
 
     if pack.kind is not Kind.PREVALENCE:
-        raise PackError(None, Problem("wrong-kind", f'pack "{pack.id}" holds {pack.kind.value}, not prevalence rates'))
+        raise PackError(
+            None, Problem("wrong-kind", f'pack "{pack.id}" holds {pack.kind.value}, not prevalence rates')
+        )
     frame = population.frame
     if frame["area_code"].nunique() != 1:
         raise PackError(None, Problem("many-areas", "choose one area before estimating (e.g. --area)"))
@@ -122,7 +141,7 @@ def estimate_prevalence(
     for row in pack.data.to_dict("records"):
         measure = row["measure"]
         if row.get("population"):
-            reason = f'the rate applies to {row["population"].replace("_", " ")} residents only, whom a population file does not count'
+            reason = f"the rate applies to {row['population'].replace('_', ' ')} residents only, whom a population file does not count"
             if (measure, reason) not in not_estimated:
                 not_estimated.append((measure, reason))
             continue
@@ -135,7 +154,11 @@ def estimate_prevalence(
             if low > high:
                 continue
             method = BY_BAND
-            use = row_band if (low, high) == (row_band.low, row_band.high) else AgeBand(low, high, _label(low, high))
+            use = (
+                row_band
+                if (low, high) == (row_band.low, row_band.high)
+                else AgeBand(low, high, _label(low, high))
+            )
         pop = population_in_ages(population, use.low, use.high, row["sex"])
         rate = float(row["rate_pct"])
         lo_pct, hi_pct = row.get("ci_low_pct"), row.get("ci_high_pct")
@@ -161,7 +184,9 @@ def estimate_prevalence(
             }
         )
     records += _sums_of_bands(records, band)
-    estimates = pd.DataFrame.from_records(records, columns=[c for c in ESTIMATE_COLUMNS if not c.startswith("rounded")])
+    estimates = pd.DataFrame.from_records(
+        records, columns=[c for c in ESTIMATE_COLUMNS if not c.startswith("rounded")]
+    )
     for col in ("low", "high", "ci_low_pct", "ci_high_pct"):
         estimates[col] = estimates[col].astype("float64")
     estimates["rounded"] = [round_for_publication(x, rounding) for x in estimates["estimate"]]
@@ -213,7 +238,9 @@ def _sums_of_bands(records: list[dict], band: AgeBand) -> list[dict]:
                 "age_band": band.label,
                 "method": SUM_OF_BANDS,
                 "population": sum(r["population"] for r in rows),
-                "rate_pct": 100 * sum(r["estimate"] for r in rows) / max(1, sum(r["population"] for r in rows)),
+                "rate_pct": 100
+                * sum(r["estimate"] for r in rows)
+                / max(1, sum(r["population"] for r in rows)),
                 "ci_low_pct": None,
                 "ci_high_pct": None,
                 "estimate": sum(r["estimate"] for r in rows),

@@ -20,7 +20,10 @@ class RoundingRule:
     def describe(self) -> str:
         if not self.steps:
             return "not rounded"
-        parts = [f"nearest {step:,g} from {start:,g}" if start else f"nearest {step:,g} below" for start, step in self.steps]
+        parts = [
+            f"nearest {step:,g} from {start:,g}" if start else f"nearest {step:,g} below"
+            for start, step in self.steps
+        ]
         return ", ".join(parts)
 
 
@@ -50,5 +53,5 @@ def parse_rounding(spec: Any) -> RoundingRule:
         if all(b > 0 and a >= 0 for a, b in steps):
             return RoundingRule(tuple(sorted(steps, reverse=True)))
     raise ValueError(
-        f"rounding {spec!r} is not understood; expected \"default\", \"none\" or pairs like [[1000, 100], [100, 50], [0, 10]]"
+        f'rounding {spec!r} is not understood; expected "default", "none" or pairs like [[1000, 100], [100, 50], [0, 10]]'
     )

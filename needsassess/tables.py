@@ -64,7 +64,9 @@ def read_grid(path: str | Path, sheet: str | int | None = None, encoding: str | 
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         if sheet not in (None, 0, "0"):
-            raise InputError(path, Problem("no-sheets", f"a {suffix} file has no sheets; drop --sheet {sheet}"))
+            raise InputError(
+                path, Problem("no-sheets", f"a {suffix} file has no sheets; drop --sheet {sheet}")
+            )
         return Grid(path, None, _read_text(path, encoding))
     if suffix not in SPREADSHEET_SUFFIXES:
         raise InputError(
@@ -80,7 +82,9 @@ def read_grid(path: str | Path, sheet: str | int | None = None, encoding: str | 
     try:
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own types for corrupt sheets
-        raise InputError(path, Problem("unreadable-sheet", f"cannot read this sheet: {exc}"), sheet=name) from exc
+        raise InputError(
+            path, Problem("unreadable-sheet", f"cannot read this sheet: {exc}"), sheet=name
+        ) from exc
     return Grid(path, name, [list(r) for r in rows])
 
 
@@ -103,7 +107,8 @@ def _open_workbook(path: Path):
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise InputError(
-            path, Problem("unreadable-file", f"cannot open as a spreadsheet ({exc}); is it saved in this format?")
+            path,
+            Problem("unreadable-file", f"cannot open as a spreadsheet ({exc}); is it saved in this format?"),
         ) from exc
 
 
@@ -115,7 +120,10 @@ def _pick_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
         if 0 <= index < len(names):
             return names[index]
         raise InputError(
-            path, Problem("missing-sheet", f"no sheet number {index}; the file has {len(names)} (0 to {len(names) - 1})")
+            path,
+            Problem(
+                "missing-sheet", f"no sheet number {index}; the file has {len(names)} (0 to {len(names) - 1})"
+            ),
         )
     for name in names:
         if name == sheet:
@@ -124,7 +132,8 @@ def _pick_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
         if name.strip().lower() == str(sheet).strip().lower():
             return name
     raise InputError(
-        path, Problem("missing-sheet", f'no sheet "{sheet}"; the sheets are ' + ", ".join(f'"{n}"' for n in names))
+        path,
+        Problem("missing-sheet", f'no sheet "{sheet}"; the sheets are ' + ", ".join(f'"{n}"' for n in names)),
     )
 
 
@@ -140,7 +149,9 @@ def _read_text(path: Path, encoding: str | None) -> list[list[Any]]:
         except LookupError as exc:
             raise InputError(path, Problem("unknown-encoding", f'unknown encoding "{enc}"')) from exc
     if text is None:
-        raise InputError(path, Problem("bad-encoding", f"cannot decode the file as {encoding}; try another --encoding"))
+        raise InputError(
+            path, Problem("bad-encoding", f"cannot decode the file as {encoding}; try another --encoding")
+        )
     sample = text[:4096]
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     if path.suffix.lower() != ".tsv":

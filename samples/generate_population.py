@@ -91,7 +91,9 @@ def write(path: Path = OUT) -> Path:
     contents["A7"] = "Synthetic data for needsassess samples: fictional areas, no real people."
     for sex, title in (("male", "MYE2 - Males"), ("female", "MYE2 - Females")):
         ws = wb.create_sheet(title)
-        ws["A1"] = f"Mid-2015 Population Estimates for the Northmere region: {sex.capitalize()}s by single year of age"
+        ws["A1"] = (
+            f"Mid-2015 Population Estimates for the Northmere region: {sex.capitalize()}s by single year of age"
+        )
         ws["A1"].font = Font(bold=True)
         ws["A2"] = "Source: synthetic sample in the layout of ONS MYE2 (Office for National Statistics)"
         ws["A3"] = "Notes: 90+ is people aged 90 and over. All figures are fictional."

@@ -18,8 +18,15 @@ def ages_flat(per_age: int) -> list[int]:
     return [per_age] * 91
 
 
-def write_mye_workbook(path: Path, areas: list[tuple[str, str, list[int], list[int]]], *, title_rows: int = 4,
-                       year: int = 2015, extra_rows: list[list] | None = None, drop_female: bool = False) -> Path:
+def write_mye_workbook(
+    path: Path,
+    areas: list[tuple[str, str, list[int], list[int]]],
+    *,
+    title_rows: int = 4,
+    year: int = 2015,
+    extra_rows: list[list] | None = None,
+    drop_female: bool = False,
+) -> Path:
     """An ONS MYE2-style workbook: contents sheet, title rows, then Code, Name, Geography, All ages, 0 ... 90+."""
     wb = Workbook()
     wb.active.title = "Contents"
@@ -34,7 +41,9 @@ def write_mye_workbook(path: Path, areas: list[tuple[str, str, list[int], list[i
         ws.append(["Code", "Name", "Geography", "All ages", *AGES])
         for code, name, female, male in areas:
             values = female if sex == "female" else male
-            ws.append([code, name, "Unitary Authority", sum(v for v in values if isinstance(v, int)), *values])
+            ws.append(
+                [code, name, "Unitary Authority", sum(v for v in values if isinstance(v, int)), *values]
+            )
         for row in extra_rows or []:
             ws.append(row)
     wb.save(path)
@@ -43,12 +52,14 @@ def write_mye_workbook(path: Path, areas: list[tuple[str, str, list[int], list[i
 
 def hartlepool_like(female_16_59: int = 26_600, male_16_59: int = 25_800) -> tuple[list[int], list[int]]:
     """Single-year counts whose 16-59 totals are exactly the given figures (44 ages)."""
+
     def spread(total: int) -> list[int]:
         values = [500] * 91
         base, extra = divmod(total, 44)
         for age in range(16, 60):
             values[age] = base + (1 if age - 16 < extra else 0)
         return values
+
     return spread(female_16_59), spread(male_16_59)
 
 

@@ -40,7 +40,9 @@ def test_help_runs_in_a_fresh_interpreter_without_heavy_imports() -> None:
         "except SystemExit: pass\n"
         "print('HEAVY', sorted(m for m in ('pandas','numpy','openpyxl','matplotlib') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    ).stdout
     assert "Usage: needsassess" in out
     assert out.strip().splitlines()[-1] == "HEAVY []"
 
@@ -58,7 +60,8 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 def test_prevalence_command_prints_estimates_and_writes_csv(mye_xlsx: Path, tmp_path: Path) -> None:
     out = tmp_path / "est.csv"
     result = runner.invoke(
-        app, ["prevalence", "--population", str(mye_xlsx), "--area", "Hartlepool", "--csv", str(out)],
+        app,
+        ["prevalence", "--population", str(mye_xlsx), "--area", "Hartlepool", "--csv", str(out)],
         catch_exceptions=False,
     )
     assert result.exit_code == 0
@@ -77,7 +80,10 @@ def test_prevalence_command_prints_estimates_and_writes_csv(mye_xlsx: Path, tmp_
 def test_prevalence_bad_input_is_one_line_without_traceback(mye_xlsx: Path) -> None:
     result = runner.invoke(app, ["prevalence", "-p", str(mye_xlsx), "-a", "Hartlepol"])
     assert result.exit_code == 2
-    assert result.stderr == 'Error: mye2.xlsx: no area "Hartlepol" in this file; closest: "Hartlepool" (E06000001)\n'
+    assert (
+        result.stderr
+        == 'Error: mye2.xlsx: no area "Hartlepol" in this file; closest: "Hartlepool" (E06000001)\n'
+    )
     result = runner.invoke(app, ["prevalence", "-p", str(mye_xlsx), "-a", "Hartlepool", "--pack", "nope"])
     assert result.exit_code == 2
     assert result.stderr.startswith('Error: no pack "nope". Available: ')
@@ -151,7 +157,10 @@ def test_workbook_reads_back(sample: Path, tmp_path: Path) -> None:
     assert "secondary" in packs[1][packs[0].index("Statuses")]
     contents = _table_rows(wb["Contents"], wb["Contents"].tables["contents"].ref)
     assert [r[0] for r in contents[1:]] == ["Notes", "Prevalence", "Sources"]
-    assert wb["Contents"]["A4"].hyperlink.location == "'Notes'!A1" or "Notes" in wb["Contents"]["A4"].hyperlink.target
+    assert (
+        wb["Contents"]["A4"].hyperlink.location == "'Notes'!A1"
+        or "Notes" in wb["Contents"]["A4"].hyperlink.target
+    )
 
 
 def _table_rows(ws, ref: str) -> list[list]:
@@ -159,14 +168,18 @@ def _table_rows(ws, ref: str) -> list[list]:
 
 
 def test_text_from_inputs_never_becomes_a_formula(tmp_path: Path) -> None:
+    import pandas as pd
+
     from needsassess.report.model import Sheet, Table
     from needsassess.report.workbook import Cover, write_workbook
 
-    import pandas as pd
-
-    frame = pd.DataFrame({"Agency": ['=HYPERLINK("http://evil","x")', "+1+1", "@SUM(A1)"], "Count": [1, 2, 3]})
+    frame = pd.DataFrame(
+        {"Agency": ['=HYPERLINK("http://evil","x")', "+1+1", "@SUM(A1)"], "Count": [1, 2, 3]}
+    )
     path = tmp_path / "inj.xlsx"
-    write_workbook(path, Cover("t", []), [Sheet("S", "=cmd|' /C calc'!A0", [], [Table("t", "=1+1", frame, "src")])])
+    write_workbook(
+        path, Cover("t", []), [Sheet("S", "=cmd|' /C calc'!A0", [], [Table("t", "=1+1", frame, "src")])]
+    )
     ws = load_workbook(path)["S"]
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert cells and all(c.data_type == "s" for c in cells)

@@ -57,7 +57,10 @@ def test_rate_out_of_range(tmp_path: Path) -> None:
     folder = make_pack(tmp_path, HEADER + "da_last_year,female,16-59,108,,,verified\n")
     with pytest.raises(PackError) as err:
         load_pack(folder)
-    assert str(err.value) == 'rates.csv, row 2, column "rate_pct": 108 is out of range; expected between 0 and 100'
+    assert (
+        str(err.value)
+        == 'rates.csv, row 2, column "rate_pct": 108 is out of range; expected between 0 and 100'
+    )
 
 
 def test_bounds_must_surround_the_rate(tmp_path: Path) -> None:
@@ -127,8 +130,14 @@ def test_user_pack_dir_is_found_by_id(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "low", "high"),
-    [("16-59", 16, 59), ("16+", 16, 90), ("75 and over", 75, 90), ("under 16", 0, 15), ("0-17", 0, 17),
-     (" 16 to 74 ", 16, 74)],
+    [
+        ("16-59", 16, 59),
+        ("16+", 16, 90),
+        ("75 and over", 75, 90),
+        ("under 16", 0, 15),
+        ("0-17", 0, 17),
+        (" 16 to 74 ", 16, 74),
+    ],
 )
 def test_parse_age_band(text: str, low: int, high: int) -> None:
     band = parse_age_band(text)

@@ -30,7 +30,9 @@ def test_header_row_is_found_not_assumed(tmp_path: Path, title_rows: int) -> Non
 def test_notes_and_blank_rows_under_the_table_are_ignored(tmp_path: Path) -> None:
     f, m = hartlepool_like()
     path = write_mye_workbook(
-        tmp_path / "x.xlsx", [("E06000001", "Hartlepool", f, m)], extra_rows=[[], ["Source: ONS"], ["Note 1: ..."]]
+        tmp_path / "x.xlsx",
+        [("E06000001", "Hartlepool", f, m)],
+        extra_rows=[[], ["Source: ONS"], ["Note 1: ..."]],
     )
     assert len(read_population(path).frame) == 182
 
@@ -54,13 +56,18 @@ def test_negative_count_is_an_error(tmp_path: Path) -> None:
     path = write_mye_workbook(tmp_path / "neg.xlsx", [("E06000001", "Hartlepool", f, m)])
     with pytest.raises(InputError) as err:
         read_population(path)
-    assert str(err.value) == 'neg.xlsx, sheet "MYE2 - Males", row 6, column "90+": -3 is negative; counts must be >= 0'
+    assert (
+        str(err.value)
+        == 'neg.xlsx, sheet "MYE2 - Males", row 6, column "90+": -3 is negative; counts must be >= 0'
+    )
     assert err.value.slugs == ["negative-count"]
 
 
 def test_missing_sheet_for_one_sex(tmp_path: Path) -> None:
     f, m = hartlepool_like()
-    path = write_mye_workbook(tmp_path / "males-only.xlsx", [("E06000001", "Hartlepool", f, m)], drop_female=True)
+    path = write_mye_workbook(
+        tmp_path / "males-only.xlsx", [("E06000001", "Hartlepool", f, m)], drop_female=True
+    )
     with pytest.raises(InputError) as err:
         read_population(path)
     assert str(err.value) == (
@@ -114,7 +121,9 @@ def test_nomis_csv(tmp_path: Path) -> None:
         lines.append(f'"2015","E06000001","Hartlepool","{gender}","All Ages","9999"')
         for age in range(90):
             label = "Aged under 1 year" if age == 0 else f"Age {age}"
-            lines.append(f'"2015","E06000001","Hartlepool","{gender}","{label}","{3 if gender == "Male" else 5}"')
+            lines.append(
+                f'"2015","E06000001","Hartlepool","{gender}","{label}","{3 if gender == "Male" else 5}"'
+            )
         lines.append(f'"2015","E06000001","Hartlepool","{gender}","Aged 90+","7"')
     path.write_text("\n".join(lines) + "\n")
     pop = read_population(path)

@@ -31,14 +31,21 @@ def test_reproduces_the_hartlepool_2016_strategy(hartlepool) -> None:
     assert result.headline("sexual_assault_last_year", "female") == 700
     published_men_sexual_assault = 150
     assert result.headline("sexual_assault_last_year", "male") == 200 != published_men_sexual_assault
-    row = result.estimates[(result.estimates.measure == "sexual_assault_last_year") & (result.estimates.sex == "male")]
+    row = result.estimates[
+        (result.estimates.measure == "sexual_assault_last_year") & (result.estimates.sex == "male")
+    ]
     assert row["estimate"].iloc[0] == pytest.approx(180.6)
 
 
 def test_estimates_carry_population_rate_status_and_source(hartlepool) -> None:
     result = estimate_prevalence(hartlepool, load_pack("csew-2015-16to59"))
     row = result.estimates.iloc[0]
-    assert (row["measure"], row["sex"], row["population"], row["rate_pct"]) == ("da_last_year", "female", 26600, 8.2)
+    assert (row["measure"], row["sex"], row["population"], row["rate_pct"]) == (
+        "da_last_year",
+        "female",
+        26600,
+        8.2,
+    )
     assert row["estimate"] == pytest.approx(2181.2)
     assert row["status"] == "verified"
     assert "Focus on Violent Crime" in row["source"]
@@ -47,7 +54,9 @@ def test_estimates_carry_population_rate_status_and_source(hartlepool) -> None:
 
 
 def test_restricting_ages_within_the_pack(hartlepool) -> None:
-    result = estimate_prevalence(hartlepool, load_pack("csew-2015-16to59"), ages="18-59", rounding=NO_ROUNDING)
+    result = estimate_prevalence(
+        hartlepool, load_pack("csew-2015-16to59"), ages="18-59", rounding=NO_ROUNDING
+    )
     row = result.estimates.iloc[0]
     assert row["age_band"] == "18-59"
     assert row["population"] == 26600 - 2 * (26600 // 44 + 1)
@@ -85,7 +94,12 @@ def test_age_bands_give_a_sum_beside_the_single_rate(tmp_path: Path, hartlepool)
     pack = load_pack(make_pack(tmp_path, rows))
     result = estimate_prevalence(hartlepool, pack, rounding=NO_ROUNDING)
     e = result.estimates.set_index("method")
-    assert list(result.estimates["method"]) == ["single rate", "by age band", "by age band", "sum of age bands"]
+    assert list(result.estimates["method"]) == [
+        "single rate",
+        "by age band",
+        "by age band",
+        "sum of age bands",
+    ]
     per_age = 26600 // 44  # 26600 = 44 * 604 + 24: the first 24 ages have 605
     young = 14 * (per_age + 1)
     assert result.estimates.iloc[1]["population"] == young

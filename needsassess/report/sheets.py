@@ -31,11 +31,17 @@ def build_cover(assessment: Assessment) -> Cover:
     population = assessment.population
     year = population.years[0] if population is not None and population.years else None
     lines = [
-        ("About this workbook", f"Domestic abuse needs assessment for {assessment.area_name} "
-         f"({assessment.area_code}): estimated prevalence from national survey rates applied to the local "
-         "population, with every figure traced to its source on the Sources sheet."),
+        (
+            "About this workbook",
+            f"Domestic abuse needs assessment for {assessment.area_name} "
+            f"({assessment.area_code}): estimated prevalence from national survey rates applied to the local "
+            "population, with every figure traced to its source on the Sources sheet.",
+        ),
         ("Area", f"{assessment.area_name} ({assessment.area_code})"),
-        ("Population", f"Mid-{year} population estimates" if year else "Population estimates (year not stated)"),
+        (
+            "Population",
+            f"Mid-{year} population estimates" if year else "Population estimates (year not stated)",
+        ),
         ("Produced", f"{assessment.created:%d %B %Y} with needsassess {__version__}"),
         ("Protective marking", config.protective_marking),
         ("Disclosure control", _disclosure_text(assessment)),
@@ -99,9 +105,19 @@ def prevalence_sheet(assessment: Assessment) -> list[Sheet]:
         tables.append(_detail_table(result, f"prevalence_detail_{i}"))
     for result in assessment.prevalence:
         for measure, reason in result.not_estimated:
-            intro.append(f"Not estimated from {result.pack.id}: {measure.replace('_', ' ')}, because {reason}.")
-    return [Sheet("Prevalence", f"Estimated prevalence of domestic abuse in {assessment.area_name}", intro,
-                  tables, charts, "Estimated local victims from national survey rates")]
+            intro.append(
+                f"Not estimated from {result.pack.id}: {measure.replace('_', ' ')}, because {reason}."
+            )
+    return [
+        Sheet(
+            "Prevalence",
+            f"Estimated prevalence of domestic abuse in {assessment.area_name}",
+            intro,
+            tables,
+            charts,
+            "Estimated local victims from national survey rates",
+        )
+    ]
 
 
 def _headline_table(result: PrevalenceResult, name: str) -> Table | None:
@@ -120,7 +136,7 @@ def _headline_table(result: PrevalenceResult, name: str) -> Table | None:
         title=f"Estimated residents aged {result.ages.label} (rounded), {result.pack.meta.get('period', '')} rates",
         frame=frame,
         source=f"needsassess estimate: {result.pack.citation()} [{result.pack.id}] x population of {result.area_name}",
-        formats={c: "#,##0" for c in ("Women", "Men", "All")},
+        formats=dict.fromkeys(("Women", "Men", "All"), "#,##0"),
     )
 
 
@@ -159,7 +175,9 @@ def _detail_table(result: PrevalenceResult, name: str) -> Table:
     )
     notes = []
     if not result.has_intervals:
-        notes.append("The publication gives no confidence intervals for these rates, so no interval is shown [x].")
+        notes.append(
+            "The publication gives no confidence intervals for these rates, so no interval is shown [x]."
+        )
     return Table(
         name=name,
         title=f"Estimates in detail: {result.pack.title}",
@@ -167,9 +185,16 @@ def _detail_table(result: PrevalenceResult, name: str) -> Table:
         source=f"{result.pack.citation()}; {result.pack.meta.get('url', '')}",
         notes=notes,
         formats={
-            "Population": "#,##0", "Estimate": "#,##0.0", "Lower": "#,##0.0", "Upper": "#,##0.0",
-            "Rounded estimate": "#,##0", "Rounded lower": "#,##0", "Rounded upper": "#,##0",
-            "Rate (%)": "0.0", "Rate lower (%)": "0.0", "Rate upper (%)": "0.0",
+            "Population": "#,##0",
+            "Estimate": "#,##0.0",
+            "Lower": "#,##0.0",
+            "Upper": "#,##0.0",
+            "Rounded estimate": "#,##0",
+            "Rounded lower": "#,##0",
+            "Rounded upper": "#,##0",
+            "Rate (%)": "0.0",
+            "Rate lower (%)": "0.0",
+            "Rate upper (%)": "0.0",
         },
         widths={"Measure": 48},
     )
@@ -195,8 +220,19 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
             }
             for p in assessment.packs.values()
         ],
-        columns=["Pack", "Kind", "Title", "Publisher", "Publication", "Table", "Period", "Population base",
-                 "Statuses", "URL", "Licence"],
+        columns=[
+            "Pack",
+            "Kind",
+            "Title",
+            "Publisher",
+            "Publication",
+            "Table",
+            "Period",
+            "Population base",
+            "Statuses",
+            "URL",
+            "Licence",
+        ],
     )
     figures = []
     for p in assessment.packs.values():
@@ -205,8 +241,18 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
                 {
                     "Pack": p.id,
                     "Figure": " ".join(
-                        str(row.get(k, "")) for k in ("measure", "basis", "item", "category", "sex", "age_band",
-                                                      "population", "year") if row.get(k)
+                        str(row.get(k, ""))
+                        for k in (
+                            "measure",
+                            "basis",
+                            "item",
+                            "category",
+                            "sex",
+                            "age_band",
+                            "population",
+                            "year",
+                        )
+                        if row.get(k)
                     ),
                     "Value": next(
                         (row[k] for k in ("rate_pct", "cost_gbp", "value", "index") if k in row), None
@@ -217,7 +263,9 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
                     "Note": row.get("note", ""),
                 }
             )
-    figure_frame = pd.DataFrame(figures, columns=["Pack", "Figure", "Value", "Status", "Source", "URL", "Note"])
+    figure_frame = pd.DataFrame(
+        figures, columns=["Pack", "Figure", "Value", "Status", "Source", "URL", "Note"]
+    )
     inputs = pd.DataFrame(
         [
             {"Role": i.role, "File": i.path.name, "Detail": i.detail, "SHA-256": i.sha256}
@@ -226,17 +274,41 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
         columns=["Role", "File", "Detail", "SHA-256"],
     )
     tables = [
-        Table("sources_packs", "Reference packs used", packs, "needsassess prevalence_rates/ packs (pack.toml)",
-              widths={"Title": 50, "Publication": 50, "URL": 50}),
-        Table("sources_figures", "Every national figure in those packs, with its status [note 1]", figure_frame,
-              "the packs' csv files", widths={"Source": 50, "URL": 50, "Note": 40}),
-        Table("sources_inputs", "Local input files", inputs, "files named in the assessment configuration",
-              widths={"SHA-256": 66}),
+        Table(
+            "sources_packs",
+            "Reference packs used",
+            packs,
+            "needsassess prevalence_rates/ packs (pack.toml)",
+            widths={"Title": 50, "Publication": 50, "URL": 50},
+        ),
+        Table(
+            "sources_figures",
+            "Every national figure in those packs, with its status [note 1]",
+            figure_frame,
+            "the packs' csv files",
+            widths={"Source": 50, "URL": 50, "Note": 40},
+        ),
+        Table(
+            "sources_inputs",
+            "Local input files",
+            inputs,
+            "files named in the assessment configuration",
+            widths={"SHA-256": 66},
+        ),
     ]
-    return [Sheet("Sources", "Sources of every figure in this workbook", [
-        "Each pack is a folder of national figures with its publication, table, period and URL; each input is "
-        "listed with its SHA-256 so a rerun can show it used the same data.",
-    ], tables, [], "Packs, national figures and local input files used")]
+    return [
+        Sheet(
+            "Sources",
+            "Sources of every figure in this workbook",
+            [
+                "Each pack is a folder of national figures with its publication, table, period and URL; each input is "
+                "listed with its SHA-256 so a rerun can show it used the same data.",
+            ],
+            tables,
+            [],
+            "Packs, national figures and local input files used",
+        )
+    ]
 
 
 SheetBuilder = Callable[["Assessment"], list[Sheet]]

@@ -19,16 +19,22 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
-def print_frame(frame: pd.DataFrame, title: str = "", formats: dict[str, str] | None = None,
-                out: Console | None = None) -> None:
+def print_frame(
+    frame: pd.DataFrame, title: str = "", formats: dict[str, str] | None = None, out: Console | None = None
+) -> None:
     """Print a frame as a table; numbers right-aligned and formatted ('{:,.0f}' etc.)."""
     out = out or console()
     formats = formats or {}
     table = RichTable(title=title or None, title_justify="left", show_lines=False)
     for column in frame.columns:
         numeric = frame[column].dtype.kind in "iuf"
-        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=numeric, max_width=60)
+        table.add_column(
+            str(column),
+            justify="right" if numeric else "left",
+            overflow="fold",
+            no_wrap=numeric,
+            max_width=60,
+        )
     for row in frame.itertuples(index=False, name=None):
         table.add_row(*(_fmt(v, formats.get(str(c))) for c, v in zip(frame.columns, row, strict=True)))
     out.print(table)

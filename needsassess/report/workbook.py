@@ -54,8 +54,11 @@ def write_workbook(path: Path, cover: Cover, sheets: list[Sheet]) -> None:
     names = _unique_sheet_names([s.name for s in sheets])
     for sheet, name in zip(sheets, names, strict=True):
         _write_sheet(wb.create_sheet(name), sheet)
-    _write_contents(contents, [("Notes", "Notes referred to in the tables of this workbook")]
-                    + [(n, s.description or s.title) for s, n in zip(sheets, names, strict=True)])
+    _write_contents(
+        contents,
+        [("Notes", "Notes referred to in the tables of this workbook")]
+        + [(n, s.description or s.title) for s, n in zip(sheets, names, strict=True)],
+    )
     _write_notes(notes_ws, cover.notes)
     for sheet_ws in wb.worksheets:
         # Printable as well as browsable: landscape, one page wide
@@ -118,7 +121,10 @@ def _write_contents(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
 def _write_notes(ws: Worksheet, notes: list[Note]) -> None:
     _text(ws["A1"], "Notes")
     ws["A1"].font = TITLE_FONT
-    _text(ws["A2"], "This worksheet contains one table. Notes are referred to as [note N] in table titles and text.")
+    _text(
+        ws["A2"],
+        "This worksheet contains one table. Notes are referred to as [note N] in table titles and text.",
+    )
     ws.append(["Note number", "Note text", "Applies to"])
     for i, note in enumerate(notes, 1):
         ws.append([f"note {i}"])
@@ -150,9 +156,13 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         _text(ws.cell(row=row, column=1), line)
         row += 1
     n_tables = len(sheet.tables)
-    _text(ws.cell(row=row, column=1),
-          f"This worksheet contains {n_tables} table{'s' if n_tables != 1 else ''}"
-          + (f" and {len(sheet.charts)} chart{'s' if len(sheet.charts) != 1 else ''}." if sheet.charts else "."))
+    _text(
+        ws.cell(row=row, column=1),
+        f"This worksheet contains {n_tables} table{'s' if n_tables != 1 else ''}"
+        + (
+            f" and {len(sheet.charts)} chart{'s' if len(sheet.charts) != 1 else ''}." if sheet.charts else "."
+        ),
+    )
     row += 2
     positions: dict[str, tuple[int, int, Table]] = {}
     widths: dict[int, float] = {}
@@ -244,7 +254,9 @@ def _mark_table(ws: Worksheet, name: str, top: int, left: int, bottom: int, righ
     ws.add_table(table)
 
 
-def _add_chart(ws: Worksheet, chart: Chart, positions: dict[str, tuple[int, int, Table]], anchor: str) -> None:
+def _add_chart(
+    ws: Worksheet, chart: Chart, positions: dict[str, tuple[int, int, Table]], anchor: str
+) -> None:
     header_row, last, table = positions[chart.table]
     columns = list(table.frame.columns)
     first = header_row + 1
