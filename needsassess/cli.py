@@ -262,3 +262,89 @@ def workbook(
     result = run_assessment(load_config(assessment))
     write_workbook_file(result, output, force)
     typer.echo(f"Wrote {output}")
+
+
+@app.command()
+@reports_errors
+def batch(
+    population: Annotated[
+        Path,
+        typer.Option(
+            "--population",
+            "-p",
+            help="A population file with many areas, e.g. ONS MYE2 for England and Wales.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The comparison workbook to write (.xlsx).")],
+    pack: Annotated[
+        list[str] | None,
+        typer.Option("--pack", help="Reference pack id (repeatable). Default: csew-2015-16to59."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Population year, where the file has several.")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet holding the population table.")] = None,
+    ages: Annotated[
+        str | None, typer.Option("--ages", help="Apply to these ages only, within the pack's, e.g. 18-59.")
+    ] = None,
+    measure: Annotated[
+        str | None,
+        typer.Option("--measure", help="Measure to compare across areas. Default: da_last_year."),
+    ] = None,
+    regions: Annotated[
+        Path | None,
+        typer.Option(
+            "--regions",
+            help="csv of area_code,region_code,region_name for the peers view (default: the file's region rows).",
+        ),
+    ] = None,
+    rounding: Annotated[
+        str, typer.Option("--rounding", help='"default" (100 from 1,000; 50 from 100; 10 below) or "none".')
+    ] = "default",
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write every estimate for every area to this csv file."),
+    ] = None,
+    pack_dir: PackDirOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Estimate every area in a population file at once: one comparison workbook with ranks and peers.
+
+    Example: needsassess batch --population mye2_england_wales.xlsx --pack csew-2015-16to59 -o areas.xlsx
+    """
+    from needsassess.batch import run_batch, write_batch_workbook
+    from needsassess.outputs import check_writable
+    from needsassess.report.terminal import Steps, print_lines
+    from needsassess.rounding import parse_rounding
+
+    if output.suffix.lower() != ".xlsx":
+        raise typer.BadParameter("the workbook must be an .xlsx file", param_hint="--output")
+    try:
+        rule = parse_rounding(rounding)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--rounding") from None
+    for path in (output, csv):
+        if path is not None:
+            check_writable(path, force)
+    refs = pack or ["csew-2015-16to59"]
+    with Steps(total=len(refs) + 2 + (csv is not None)) as steps:
+        result = run_batch(
+            population,
+            refs,
+            year=year,
+            sheet=sheet,
+            ages=ages,
+            rounding=rule,
+            measure=measure,
+            regions_path=regions,
+            pack_dirs=pack_dir,
+            on_step=steps.step,
+        )
+        steps.step(f"Writing {output.name}")
+        write_batch_workbook(result, output, force)
+        if csv is not None:
+            from needsassess.report.csv import write_csv
+
+            steps.step(f"Writing {csv.name}")
+            write_csv(result.all_estimates(), csv, force)
+    print_lines(result.summary_lines() + [f"Wrote {output}"] + ([f"Wrote {csv}"] if csv else []))

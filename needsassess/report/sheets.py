@@ -14,7 +14,8 @@ from needsassess.report.workbook import Cover
 if TYPE_CHECKING:
     import pandas as pd
 
-    from needsassess.pipeline import Assessment
+    from needsassess.packs import Pack
+    from needsassess.pipeline import Assessment, InputFile
     from needsassess.prevalence import PrevalenceResult
 
 SEX_LABELS = {"female": "Women", "male": "Men", "all": "All"}
@@ -201,6 +202,15 @@ def _detail_table(result: PrevalenceResult, name: str) -> Table:
 
 
 def sources_sheet(assessment: Assessment) -> list[Sheet]:
+    return build_sources_sheet(list(assessment.packs.values()), assessment.inputs)
+
+
+def build_sources_sheet(
+    pack_list: list[Pack],
+    input_list: list[InputFile],
+    inputs_source: str = "files named in the assessment configuration",
+) -> list[Sheet]:
+    """The Sources sheet: every pack, every national figure with its status, every input with its hash."""
     import pandas as pd
 
     packs = pd.DataFrame(
@@ -218,7 +228,7 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
                 "URL": p.meta.get("url", ""),
                 "Licence": p.meta.get("licence", ""),
             }
-            for p in assessment.packs.values()
+            for p in pack_list
         ],
         columns=[
             "Pack",
@@ -235,7 +245,7 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
         ],
     )
     figures = []
-    for p in assessment.packs.values():
+    for p in pack_list:
         for row in p.data.to_dict("records"):
             figures.append(
                 {
@@ -267,10 +277,7 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
         figures, columns=["Pack", "Figure", "Value", "Status", "Source", "URL", "Note"]
     )
     inputs = pd.DataFrame(
-        [
-            {"Role": i.role, "File": i.path.name, "Detail": i.detail, "SHA-256": i.sha256}
-            for i in assessment.inputs
-        ],
+        [{"Role": i.role, "File": i.path.name, "Detail": i.detail, "SHA-256": i.sha256} for i in input_list],
         columns=["Role", "File", "Detail", "SHA-256"],
     )
     tables = [
@@ -292,7 +299,7 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
             "sources_inputs",
             "Local input files",
             inputs,
-            "files named in the assessment configuration",
+            inputs_source,
             widths={"SHA-256": 66},
         ),
     ]
