@@ -100,7 +100,7 @@ def prevalence_sheet(assessment: Assessment) -> list[Sheet]:
                     categories="Measure",
                     values=[c for c in headline.frame.columns if c in ("Women", "Men")],
                     alt_text=_alt_text(result, headline.frame),
-                    x_title="Estimated residents (rounded)",
+                    y_title="Estimated residents (rounded)",
                 )
             )
         tables.append(_detail_table(result, f"prevalence_detail_{i}"))
