@@ -168,7 +168,9 @@ def read_region_lookup(path: str | Path) -> pd.DataFrame:
             Problem("missing-column", "no header row with area_code, region_code and region_name")
         )
     cols = {normalise_header(c): j for j, c in enumerate(grid.rows[header]) if not is_blank(c)}
-    records, problems, seen = [], [], {}
+    records: list[tuple[str, str, str]] = []
+    problems: list[Problem] = []
+    seen: dict[str, tuple[str, str]] = {}
     for i in range(header + 1, len(grid.rows)):
         row = grid.rows[i]
         values = [str(row[cols[w]]).strip() if cols[w] < len(row) else "" for w in wanted]
