@@ -367,8 +367,11 @@ def _read_wide(grid: Grid, sex: str | None, header: int | None = None) -> pd.Dat
     code_j, name_j = cols["code"], cols["name"]
     geography_j = cols.get("geography")
     problems: list[Problem] = []
-    records = []
     header_cells = grid.rows[header]
+    ages = list(age_cols)
+    age_js = list(age_cols.values())
+    # One entry per data row; each row's counts are appended in `ages` order (columnar, not per cell).
+    codes, names, sexes, geographies, counts = [], [], [], [], []
     for rownum, row in _data_rows(grid, header):
         code = _cell(row, code_j)
         if is_blank(code) or not _looks_like_code(code):
@@ -386,15 +389,36 @@ def _read_wide(grid: Grid, sex: str | None, header: int | None = None) -> pd.Dat
                     )
                 )
                 continue
-        code, name = str(code).strip(), str(_cell(row, name_j)).strip()
-        geography = "" if geography_j is None else str(_cell(row, geography_j)).strip()
-        for age, j in age_cols.items():
-            value = _count(grid, problems, rownum, _col_name(header_cells, j), _cell(row, j))
-            if value is not None:
-                records.append((code, name, year, row_sex, age, value, geography))
+        cells = [row[j] if j < len(row) else "" for j in age_js]
+        if all(type(v) is float or type(v) is int for v in cells) and min(cells) >= 0:
+            values = [round(v) for v in cells]  # the common case: every cell a number
+        else:
+            values = [
+                _count(grid, problems, rownum, _col_name(header_cells, j), v)
+                for j, v in zip(age_js, cells, strict=True)
+            ]
+            if any(v is None for v in values):
+                continue  # reported in problems
+        codes.append(str(code).strip())
+        names.append(str(_cell(row, name_j)).strip())
+        sexes.append(row_sex)
+        geographies.append("" if geography_j is None else str(_cell(row, geography_j)).strip())
+        counts.extend(values)
     if problems:
         raise grid.error(problems)
-    return pd.DataFrame.from_records(records, columns=[*COLUMNS, "geography"])
+    n = len(ages)
+    return pd.DataFrame(
+        {
+            "area_code": [c for c in codes for _ in range(n)],
+            "area_name": [c for c in names for _ in range(n)],
+            "year": [year] * (n * len(codes)),
+            "sex": [c for c in sexes for _ in range(n)],
+            "age": ages * len(codes),
+            "population": counts,
+            "geography": [c for c in geographies for _ in range(n)],
+        },
+        columns=[*COLUMNS, "geography"],
+    )
 
 
 def _col_name(header_cells: list[Any], j: int) -> str:
