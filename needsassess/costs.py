@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from needsassess.errors import InputError, PackError, Problem
+from needsassess.packs import Kind, Pack, available_packs, load_pack
 from needsassess.tables import find_header_row, is_blank, normalise_header, read_grid, to_number
 
 if TYPE_CHECKING:
@@ -361,13 +362,24 @@ def financial_year(value: Any) -> str:
     )
 
 
-def uplift_factor(
-    deflators: pd.DataFrame | None, from_year: Any, to_year: Any, pack_id: str = DEFLATOR_PACK
-) -> float:
-    """Return index(to_year) / index(from_year) from a deflator series (columns year, index).
+def find_deflators(ref: str | None = None, extra_dirs: list[Path] | None = None) -> Pack | None:
+    """Load a deflator pack by id or folder; None when no id is given and the default pack is absent.
+
+    needsassess ships no deflator series (none could be cited), so the default usually resolves to None
+    and uplift_factor then says which pack is missing.
+    """
+    if ref is None:
+        if DEFLATOR_PACK not in available_packs(extra_dirs):
+            return None
+        ref = DEFLATOR_PACK
+    return load_pack(ref, extra_dirs, Kind.DEFLATORS)
+
+
+def uplift_factor(deflators: Pack | None, from_year: Any, to_year: Any) -> float:
+    """Return index(to_year) / index(from_year) from a deflator pack (columns year, index).
 
     Multiplying a cost in from_year prices by this factor gives it in to_year prices (HM Treasury's
-    method for GDP deflators). The factor is 1 when the years are equal, with or without a series.
+    method for GDP deflators). The factor is 1 when the years are equal, with or without a pack.
     """
     start, end = financial_year(from_year), financial_year(to_year)
     if start == end:
@@ -377,15 +389,15 @@ def uplift_factor(
             None,
             Problem(
                 "missing-deflators",
-                f'no pack "{pack_id}" (kind deflators) to uplift {start} prices to {end}; '
+                f'no pack "{DEFLATOR_PACK}" (kind deflators) to uplift {start} prices to {end}; '
                 "needsassess ships no deflator series, so add your own pack of HM Treasury GDP deflators "
                 "(columns year, index) or leave the price year out to report costs in the pack's own prices",
             ),
         )
-    import pandas as pd
-
-    years = [financial_year(y) for y in deflators["year"]]
-    index = dict(zip(years, pd.to_numeric(deflators["index"], errors="coerce"), strict=True))
+    _check_kind(deflators, Kind.DEFLATORS)
+    pack_id = deflators.id
+    data = deflators.data
+    index = dict(zip([financial_year(y) for y in data["year"]], data["index"].astype(float), strict=True))
     covered = sorted(index)
     for year in (start, end):
         value = index.get(year)
@@ -417,19 +429,26 @@ class CostResult:
     """
 
     method: CostMethod
-    pack_id: str
-    pack_title: str
-    pack_url: str
+    pack: Pack
     pack_price_year: str
     price_year: str
     uplift_factor: float
-    deflator_pack_id: str | None
+    deflators: Pack | None
     total_gbp: float
     categories: pd.DataFrame
     items: pd.DataFrame
     not_costed: pd.DataFrame
     population: float | None = None
+    counts_source: str = ""
     caveats: list[str] = field(default_factory=list)
+
+    @property
+    def pack_id(self) -> str:
+        return self.pack.id
+
+    @property
+    def deflator_pack_id(self) -> str | None:
+        return self.deflators.id if self.deflators is not None and self.uplifted else None
 
     @property
     def per_head_gbp(self) -> float | None:
@@ -454,20 +473,19 @@ class CostResult:
 
 def cost_per_victim(
     victims: Mapping[str, float] | float,
-    unit_costs: pd.DataFrame,
-    meta: Mapping[str, Any],
+    pack: Pack,
     *,
     population: float | None = None,
     price_year: Any = None,
-    deflators: pd.DataFrame | None = None,
-    deflator_pack_id: str = DEFLATOR_PACK,
+    deflators: Pack | None = None,
     item: str = "domestic_abuse",
+    counts_source: str = "",
 ) -> CostResult:
     """Cost the abuse of `victims` (a number, or counts by sex) with a pack's per-victim unit costs.
 
-    `unit_costs` is the pack csv and `meta` its pack.toml; `population` (all residents, all ages) gives
-    the cost per head. With `price_year`, costs are uplifted from the pack's price year through
-    `deflators` (a pack of kind deflators: year, index).
+    `population` (all residents, all ages) gives the cost per head. With `price_year`, costs are uplifted
+    from the pack's price year through `deflators` (a pack of kind deflators: year, index).
+    `counts_source` says where the victims came from, for the output.
     """
     import pandas as pd
 
@@ -481,16 +499,16 @@ def cost_per_victim(
         problems.append(Problem("double-count", 'give victims by sex or one total ("all"), not both'))
     if problems:
         raise InputError(None, problems)
-    rows = _rows_for(unit_costs, meta, CostMethod.PER_VICTIM, item)
+    rows = _rows_for(pack, CostMethod.PER_VICTIM, item)
     if rows is None:
         raise PackError(
             None,
             Problem(
                 "no-per-victim-costs",
-                f'pack "{meta["id"]}" has no per-victim costs for {item.replace("_", " ")}',
+                f'pack "{pack.id}" has no per-victim costs for {item.replace("_", " ")}',
             ),
         )
-    pack_year, target, factor = _price_years(rows, meta, price_year, deflators, deflator_pack_id)
+    pack_year, target, factor = _price_years(rows, pack, price_year, deflators)
     total_victims = float(sum(groups.values()))
     unit = _unit_costs_by_category(rows)
     total_unit, total_status = unit[TOTAL]
@@ -519,18 +537,17 @@ def cost_per_victim(
     )
     result = CostResult(
         method=CostMethod.PER_VICTIM,
-        pack_id=str(meta["id"]),
-        pack_title=str(meta.get("title", "")),
-        pack_url=str(meta.get("url", "")),
+        pack=pack,
         pack_price_year=pack_year,
         price_year=target,
         uplift_factor=factor,
-        deflator_pack_id=deflator_pack_id if target != pack_year else None,
+        deflators=deflators,
         total_gbp=total_victims * total_unit * factor,
         categories=categories,
         items=items,
         not_costed=_empty_not_costed(),
         population=population,
+        counts_source=counts_source,
     )
     result.caveats = [CAVEAT_PER_VICTIM, *_common_caveats(result)]
     return result
@@ -538,13 +555,12 @@ def cost_per_victim(
 
 def cost_per_crime(
     counts: pd.DataFrame | Mapping[str, float],
-    unit_costs: pd.DataFrame,
-    meta: Mapping[str, Any],
+    pack: Pack,
     *,
     population: float | None = None,
     price_year: Any = None,
-    deflators: pd.DataFrame | None = None,
-    deflator_pack_id: str = DEFLATOR_PACK,
+    deflators: Pack | None = None,
+    counts_source: str = "",
 ) -> CostResult:
     """Cost recorded crimes by offence type with a pack's per-offence unit costs.
 
@@ -555,12 +571,10 @@ def cost_per_crime(
     import pandas as pd
 
     frame = _counts_frame(counts)
-    rows = _rows_for(unit_costs, meta, CostMethod.PER_CRIME, None)
+    rows = _rows_for(pack, CostMethod.PER_CRIME, None)
     if rows is None:
-        raise PackError(
-            None, Problem("no-per-offence-costs", f'pack "{meta["id"]}" has no per-offence costs')
-        )
-    pack_year, target, factor = _price_years(rows, meta, price_year, deflators, deflator_pack_id)
+        raise PackError(None, Problem("no-per-offence-costs", f'pack "{pack.id}" has no per-offence costs'))
+    pack_year, target, factor = _price_years(rows, pack, price_year, deflators)
     by_item = {item: _unit_costs_by_category(group) for item, group in rows.groupby("item", sort=False)}
     grouped = (
         frame.groupby("item", sort=False)
@@ -614,7 +628,7 @@ def cost_per_crime(
                 "item": r["item"],
                 "offence": r["offence"],
                 "count": r["count"],
-                "reason": f'no cost per offence in pack "{meta["id"]}"',
+                "reason": f'no cost per offence in pack "{pack.id}"',
             }
             for r in missing.to_dict("records")
         ],
@@ -622,18 +636,17 @@ def cost_per_crime(
     )
     result = CostResult(
         method=CostMethod.PER_CRIME,
-        pack_id=str(meta["id"]),
-        pack_title=str(meta.get("title", "")),
-        pack_url=str(meta.get("url", "")),
+        pack=pack,
         pack_price_year=pack_year,
         price_year=target,
         uplift_factor=factor,
-        deflator_pack_id=deflator_pack_id if target != pack_year else None,
+        deflators=deflators,
         total_gbp=total,
         categories=categories,
         items=items,
         not_costed=not_costed,
         population=population,
+        counts_source=counts_source or str(getattr(counts, "attrs", {}).get("source", "")),
     )
     caveats = [CAVEAT_PER_CRIME]
     if len(not_costed):
@@ -684,18 +697,24 @@ def _is_count(value: Any) -> bool:
     return math.isfinite(number) and number >= 0
 
 
-def _rows_for(unit_costs: pd.DataFrame, meta: Mapping[str, Any], method: CostMethod, item: str | None):
-    import pandas as pd
+def _check_kind(pack: Pack, kind: Kind) -> None:
+    if pack.kind is not kind:
+        raise PackError(
+            None, Problem("wrong-kind", f'pack "{pack.id}" holds {pack.kind.value}, not {kind.value}')
+        )
 
-    rows = unit_costs[unit_costs["basis"] == BASIS[method]].copy()
+
+def _rows_for(pack: Pack, method: CostMethod, item: str | None) -> pd.DataFrame | None:
+    _check_kind(pack, Kind.UNIT_COSTS)
+    data = pack.data
+    rows = data[data["basis"] == BASIS[method]]
     if item is not None:
         rows = rows[rows["item"] == item]
     if rows.empty:
         return None
-    rows["cost_gbp"] = pd.to_numeric(rows["cost_gbp"], errors="coerce").astype("float64")
     if item is not None and TOTAL not in set(rows["category"]):
         raise PackError(
-            None, Problem("missing-total", f'pack "{meta["id"]}" has no total per-victim cost for {item}')
+            None, Problem("missing-total", f'pack "{pack.id}" has no total per-victim cost for {item}')
         )
     return rows
 
@@ -705,28 +724,24 @@ def _unit_costs_by_category(rows: pd.DataFrame) -> dict[str, tuple[float, str]]:
 
 
 def _price_years(
-    rows: pd.DataFrame,
-    meta: Mapping[str, Any],
-    price_year: Any,
-    deflators: pd.DataFrame | None,
-    deflator_pack_id: str,
+    rows: pd.DataFrame, pack: Pack, price_year: Any, deflators: Pack | None
 ) -> tuple[str, str, float]:
-    years = {str(y).strip() for y in rows["price_year"] if not is_blank(y) and str(y) != "nan"}
-    if not years and meta.get("price_year"):
-        years = {str(meta["price_year"])}
+    years = {str(y).strip() for y in rows["price_year"] if not is_blank(y)}
+    if not years and pack.meta.get("price_year"):
+        years = {str(pack.meta["price_year"])}
     if len(years) != 1:
         found = ", ".join(sorted(years)) or "none"
         raise PackError(
             None,
             Problem(
-                "price-year", f'pack "{meta["id"]}" must give one price year for these costs; found {found}'
+                "price-year", f'pack "{pack.id}" must give one price year for these costs; found {found}'
             ),
         )
     pack_year = financial_year(years.pop())
     if price_year is None:
         return pack_year, pack_year, 1.0
     target = financial_year(price_year)
-    return pack_year, target, uplift_factor(deflators, pack_year, target, deflator_pack_id)
+    return pack_year, target, uplift_factor(deflators, pack_year, target)
 
 
 def _category_order(method: CostMethod, present: Mapping[str, Any]) -> list[str]:

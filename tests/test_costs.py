@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -15,24 +14,21 @@ from needsassess.costs import (
     cost_per_crime,
     cost_per_victim,
     financial_year,
+    find_deflators,
     match_offence,
     read_crime_counts,
     uplift_factor,
 )
 from needsassess.errors import InputError, PackError
+from needsassess.packs import load_pack
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-# A synthetic deflator series (2015/16 = 80, 2016/17 = 81, 2023/24 = 100) for hand-worked examples;
+# A synthetic deflator pack (2015/16 = 80, 2016/17 = 81, 2023/24 = 100) for hand-worked examples;
 # needsassess ships no real one.
-DEFLATORS = pd.read_csv(DATA / "deflators-synthetic.csv", dtype=str, keep_default_na=False)
+DEFLATORS = load_pack(DATA / "test-deflators")
 POPULATION = 92_000
-
-
-def _pack(pack_id: str) -> tuple[pd.DataFrame, dict]:
-    folder = ROOT / "prevalence_rates" / pack_id
-    meta = tomllib.loads((folder / "pack.toml").read_text(encoding="utf-8"))
-    return pd.read_csv(folder / meta["data"], dtype=str, keep_default_na=False), meta
+PER_CRIME = load_pack("ho-horr99-2018")
+PER_VICTIM = load_pack("ho-horr107-2019")
 
 
 def _category(result, category: str) -> pd.Series:
@@ -68,7 +64,7 @@ def test_bad_financial_year(text):
 
 def test_uplift_beyond_the_series_is_an_error():
     with pytest.raises(PackError) as err:
-        uplift_factor(DEFLATORS, "2015/16", "2030/31", pack_id="test-deflators")
+        uplift_factor(DEFLATORS, "2015/16", "2030/31")
     assert str(err.value) == (
         'price year 2030/31 is beyond the deflator series in pack "test-deflators", '
         "which covers 2015/16 to 2023/24"
@@ -78,11 +74,25 @@ def test_uplift_beyond_the_series_is_an_error():
 
 def test_uplift_from_a_year_missing_inside_the_series_is_an_error():
     with pytest.raises(PackError) as err:
-        uplift_factor(DEFLATORS, "2019/20", "2023/24", pack_id="test-deflators")
+        uplift_factor(DEFLATORS, "2019/20", "2023/24")
     assert str(err.value) == (
         'price year 2019/20 is missing from the deflator series in pack "test-deflators", '
         "which covers 2015/16 to 2023/24"
     )
+
+
+def test_no_deflator_pack_ships():
+    assert find_deflators() is None
+
+
+def test_a_deflator_pack_is_found_by_folder():
+    assert find_deflators(str(DATA / "test-deflators")).id == "test-deflators"
+
+
+def test_a_prevalence_pack_is_not_a_deflator_series():
+    with pytest.raises(PackError) as err:
+        uplift_factor(load_pack("csew-2015-16to59"), "2016/17", "2023/24")
+    assert str(err.value) == 'pack "csew-2015-16to59" holds prevalence, not deflators'
 
 
 def test_uplift_without_a_deflator_pack_names_the_missing_pack():
@@ -230,8 +240,7 @@ def test_every_problem_in_a_file_is_collected_before_raising():
 
 
 def test_cost_per_crime_equals_the_hand_calculation():
-    unit_costs, meta = _pack("ho-horr99-2018")
-    result = cost_per_crime(read_crime_counts(DATA / "crimes.csv"), unit_costs, meta, population=POPULATION)
+    result = cost_per_crime(read_crime_counts(DATA / "crimes.csv"), PER_CRIME, population=POPULATION)
 
     # By hand, from the pack's 2015/16 unit costs:
     #   violence with injury (VWI 100 + ABH 20) 120 x 14,050 = 1,686,000
@@ -287,15 +296,12 @@ def test_cost_per_crime_equals_the_hand_calculation():
 
 
 def test_cost_per_crime_after_uplift_equals_the_hand_calculation():
-    unit_costs, meta = _pack("ho-horr99-2018")
     result = cost_per_crime(
         read_crime_counts(DATA / "crimes.csv"),
-        unit_costs,
-        meta,
+        PER_CRIME,
         population=POPULATION,
         price_year="2023/24",
         deflators=DEFLATORS,
-        deflator_pack_id="test-deflators",
     )
     # Factor 100 / 80 = 1.25 on every figure: 5,300,180 x 1.25 = 6,625,225.
     assert result.uplift_factor == pytest.approx(1.25)
@@ -316,24 +322,21 @@ def test_cost_per_crime_after_uplift_equals_the_hand_calculation():
 
 
 def test_cost_per_crime_accepts_a_mapping_of_names():
-    unit_costs, meta = _pack("ho-horr99-2018")
-    result = cost_per_crime({"Violence with injury": 2, "Rape": 1}, unit_costs, meta)
+    result = cost_per_crime({"Violence with injury": 2, "Rape": 1}, PER_CRIME)
     assert result.total_gbp == pytest.approx(2 * 14_050 + 39_360)
     assert result.per_head_gbp is None
 
 
 def test_cost_per_crime_rejects_unknown_names_and_negative_counts():
-    unit_costs, meta = _pack("ho-horr99-2018")
     with pytest.raises(InputError) as err:
-        cost_per_crime({"Headbutting": 2, "Rape": -1}, unit_costs, meta)
+        cost_per_crime({"Headbutting": 2, "Rape": -1}, PER_CRIME)
     assert err.value.slugs == ["unknown-offence", "negative-count"]
     assert str(err.value).splitlines()[1] == 'count for "Rape" is -1; counts must be >= 0'
 
 
 def test_cost_per_crime_refuses_uplift_without_deflators():
-    unit_costs, meta = _pack("ho-horr99-2018")
     with pytest.raises(PackError) as err:
-        cost_per_crime({"Rape": 1}, unit_costs, meta, price_year="2023/24")
+        cost_per_crime({"Rape": 1}, PER_CRIME, price_year="2023/24")
     assert err.value.slugs == ["missing-deflators"]
     assert str(err.value).startswith(
         'no pack "hmt-gdp-deflators" (kind deflators) to uplift 2015/16 prices to 2023/24'
@@ -341,16 +344,14 @@ def test_cost_per_crime_refuses_uplift_without_deflators():
 
 
 def test_cost_per_crime_refuses_a_price_year_beyond_the_series():
-    unit_costs, meta = _pack("ho-horr99-2018")
     with pytest.raises(PackError) as err:
-        cost_per_crime({"Rape": 1}, unit_costs, meta, price_year=2031, deflators=DEFLATORS)
+        cost_per_crime({"Rape": 1}, PER_CRIME, price_year=2031, deflators=DEFLATORS)
     assert err.value.slugs == ["year-outside-deflators"]
 
 
 def test_a_per_victim_pack_has_no_per_offence_costs():
-    unit_costs, meta = _pack("ho-horr107-2019")
     with pytest.raises(PackError) as err:
-        cost_per_crime({"Rape": 1}, unit_costs, meta)
+        cost_per_crime({"Rape": 1}, PER_VICTIM)
     assert str(err.value) == 'pack "ho-horr107-2019" has no per-offence costs'
 
 
@@ -358,8 +359,7 @@ def test_a_per_victim_pack_has_no_per_offence_costs():
 
 
 def test_cost_per_victim_equals_the_hand_calculation():
-    unit_costs, meta = _pack("ho-horr107-2019")
-    result = cost_per_victim({"female": 2_200, "male": 1_000}, unit_costs, meta, population=POPULATION)
+    result = cost_per_victim({"female": 2_200, "male": 1_000}, PER_VICTIM, population=POPULATION)
 
     # By hand: 3,200 victims x £34,015 = £108,848,000 (2016/17 prices).
     assert result.method is CostMethod.PER_VICTIM
@@ -395,9 +395,8 @@ def test_cost_per_victim_equals_the_hand_calculation():
 
 
 def test_cost_per_victim_after_uplift_equals_the_hand_calculation():
-    unit_costs, meta = _pack("ho-horr107-2019")
     result = cost_per_victim(
-        3_200, unit_costs, meta, population=POPULATION, price_year="2023-24", deflators=DEFLATORS
+        3_200, PER_VICTIM, population=POPULATION, price_year="2023-24", deflators=DEFLATORS
     )
     factor = 100 / 81  # 2016/17 index 81 -> 2023/24 index 100
     assert result.uplift_factor == pytest.approx(factor)
@@ -416,16 +415,14 @@ def test_cost_per_victim_after_uplift_equals_the_hand_calculation():
     ],
 )
 def test_cost_per_victim_rejects_bad_counts(victims, message):
-    unit_costs, meta = _pack("ho-horr107-2019")
     with pytest.raises(InputError) as err:
-        cost_per_victim(victims, unit_costs, meta)
+        cost_per_victim(victims, PER_VICTIM)
     assert str(err.value) == message
 
 
 def test_a_per_offence_pack_has_no_per_victim_costs():
-    unit_costs, meta = _pack("ho-horr99-2018")
     with pytest.raises(PackError) as err:
-        cost_per_victim(100, unit_costs, meta)
+        cost_per_victim(100, PER_CRIME)
     assert str(err.value) == 'pack "ho-horr99-2018" has no per-victim costs for domestic abuse'
 
 
