@@ -32,6 +32,8 @@ from needsassess.tables import find_header_row, is_blank, normalise_header, read
 if TYPE_CHECKING:
     import pandas as pd
 
+    from needsassess.prevalence import PrevalenceResult
+
 DEFLATOR_PACK = "hmt-gdp-deflators"
 NOT_AVAILABLE = "not available"
 TOTAL = "total"
@@ -47,8 +49,12 @@ class CostMethod(StrEnum):
 BASIS = {CostMethod.PER_VICTIM: "per_victim", CostMethod.PER_CRIME: "per_offence"}
 
 METHOD_LABELS = {
-    CostMethod.PER_VICTIM: "Per victim (estimated victims x cost per victim)",
-    CostMethod.PER_CRIME: "Per recorded crime (crimes x cost per offence)",
+    CostMethod.PER_VICTIM: "per victim",
+    CostMethod.PER_CRIME: "per recorded crime",
+}
+METHOD_DESCRIPTIONS = {
+    CostMethod.PER_VICTIM: "estimated local victims x Home Office cost per victim (the Home Office method)",
+    CostMethod.PER_CRIME: "domestic-abuse-related crimes recorded by the police x cost per offence",
 }
 
 CATEGORY_LABELS = {
@@ -158,6 +164,7 @@ OFFENCE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "criminal damage other",
         "other criminal damage",
         "criminal damage excluding arson",
+        "criminal damage other than arson",
     ),
     "domestic_burglary": (
         "domestic burglary",
@@ -191,6 +198,18 @@ AGGREGATES: dict[str, str] = {
 }
 
 
+# Display names where the first synonym does not read well on its own.
+OFFENCE_LABELS = {"criminal_damage_other": "Criminal damage (other than arson)"}
+
+
+def offence_label(item: str) -> str:
+    """How an offence type is written in outputs: "stalking_harassment" -> "Stalking and harassment"."""
+    if item in OFFENCE_LABELS:
+        return OFFENCE_LABELS[item]
+    names = OFFENCE_SYNONYMS.get(item)
+    return (names[0] if names else item.replace("_", " ")).capitalize()
+
+
 def _normalise_name(name: Any) -> str:
     text = str(name).lower().replace("&", " and ").replace("_", " ")
     text = re.sub(r"[^a-z0-9]+", " ", text)
@@ -215,7 +234,7 @@ def _unknown_offence_message(name: str) -> str:
         return f'"{name}" is a total of {AGGREGATES[key]}; give those counts instead and leave total rows out'
     return (
         f'"{name}" is not an offence type needsassess knows; use one of '
-        + ", ".join(item.replace("_", " ") for item in OFFENCE_SYNONYMS)
+        + ", ".join(names[0] for names in OFFENCE_SYNONYMS.values())
         + ' (or a synonym such as "VWI" or "ABH")'
     )
 
@@ -553,6 +572,35 @@ def cost_per_victim(
     return result
 
 
+def victims_from_prevalence(
+    result: PrevalenceResult, measure: str = "da_last_year"
+) -> tuple[dict[str, float], str]:
+    """Estimated victims by sex (unrounded, single-rate method) for the per-victim method, and where from.
+
+    Women and men where the pack has rates by sex, otherwise all adults. Unrounded estimates are used so
+    that rounding happens once, on the published cost.
+    """
+    rows = result.estimates[
+        (result.estimates["measure"] == measure) & (result.estimates["method"] == "single rate")
+    ]
+    by_sex = {str(r["sex"]): float(r["estimate"]) for r in rows.to_dict("records")}
+    victims: dict[str, float] = {sex: by_sex[sex] for sex in ("female", "male") if sex in by_sex}
+    if len(victims) < 2:
+        victims = {"all": by_sex["all"]} if "all" in by_sex else {}
+    if not victims:
+        raise PackError(
+            None,
+            Problem(
+                "no-victims",
+                f'pack "{result.pack.id}" gives no {measure.replace("_", " ")} rate for the ages it was measured on, '
+                "so there are no estimated victims to cost",
+            ),
+        )
+    label = str(rows["label"].iloc[0]).lower()
+    who = "women and men" if "female" in victims else "adults"
+    return victims, f"estimated {who} aged {result.ages.label} ({label}), {result.pack.id}, unrounded"
+
+
 def cost_per_crime(
     counts: pd.DataFrame | Mapping[str, float],
     pack: Pack,
@@ -599,23 +647,22 @@ def cost_per_crime(
         columns=["item", "offence", "count", "unit_cost_gbp", "cost_gbp", "status"],
     )
     present = {c for costs in by_item.values() for c in costs}
+    counted = [r for r in costed.to_dict("records") if r["count"] > 0]
     records = []
     for category in _category_order(CostMethod.PER_CRIME, dict.fromkeys(present)):
-        have = [r for r in costed.to_dict("records") if category in by_item[r["item"]]]
-        lacking = [
-            r["item"]
-            for r in costed.to_dict("records")
-            if category not in by_item[r["item"]] and r["count"] > 0
-        ]
+        have = [r for r in counted if category in by_item[r["item"]]]
+        lacking = [r["item"] for r in counted if category not in by_item[r["item"]]]
         if not have:
             records.append(
-                _category_row(category, math.nan, NOT_AVAILABLE, "", "the pack has no figure for any offence")
+                _category_row(
+                    category, math.nan, NOT_AVAILABLE, "", "the pack has no figure for the offences counted"
+                )
             )
             continue
         cost = sum(r["count"] * by_item[r["item"]][category][0] * factor for r in have)
         status = ", ".join(sorted({by_item[r["item"]][category][1] for r in have}))
         if lacking:
-            note = "partial: no figure for " + ", ".join(i.replace("_", " ") for i in lacking)
+            note = "partial: no figure for " + ", ".join(offence_label(i).lower() for i in lacking)
             records.append(_category_row(category, cost, "partial", status, note))
         else:
             records.append(_category_row(category, cost, "complete", status))
@@ -657,6 +704,64 @@ def cost_per_crime(
         )
     result.caveats = caveats + _common_caveats(result)
     return result
+
+
+def cost_table(result: CostResult) -> pd.DataFrame:
+    """One tidy frame of a result for csv: its categories, items and anything not costed, with its source."""
+    import pandas as pd
+
+    c = result.categories
+    parts = [
+        pd.DataFrame(
+            {
+                "table": "category",
+                "name": c["category"],
+                "label": c["label"],
+                "cost_gbp": c["cost_gbp"],
+                "coverage": c["coverage"],
+                "status": c["status"],
+                "note": c["note"],
+            }
+        )
+    ]
+    items = result.items
+    name = items["item"] if "item" in items else items["group"]
+    parts.append(
+        pd.DataFrame(
+            {
+                "table": "item",
+                "name": name,
+                "label": items["offence"] if "offence" in items else name,
+                "count": items["count"] if "count" in items else items["victims"],
+                "unit_cost_gbp": items["unit_cost_gbp"],
+                "cost_gbp": items["cost_gbp"],
+                "status": items["status"],
+            }
+        )
+    )
+    if len(result.not_costed):
+        n = result.not_costed
+        parts.append(
+            pd.DataFrame(
+                {
+                    "table": "not_costed",
+                    "name": n["item"],
+                    "label": n["offence"],
+                    "count": n["count"],
+                    "note": n["reason"],
+                }
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    columns = ["table", "name", "label", "count", "unit_cost_gbp", "cost_gbp", "coverage", "status", "note"]
+    frame = frame.reindex(columns=columns)
+    return frame.assign(
+        method=result.method.value,
+        pack=result.pack_id,
+        price_year=result.price_year,
+        uplift_factor=result.uplift_factor,
+        counts_source=result.counts_source,
+    )
 
 
 def _counts_frame(counts: pd.DataFrame | Mapping[str, float]) -> pd.DataFrame:

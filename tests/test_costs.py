@@ -215,10 +215,11 @@ def test_unknown_offences_are_all_reported_with_the_known_names():
     with pytest.raises(InputError) as err:
         read_crime_counts(DATA / "unknown-offence.csv")
     known = (
-        "homicide, rape, violence with injury, violence without injury, stalking harassment, "
-        "other sexual offences, robbery, theft of vehicle, theft from vehicle, arson, criminal damage other, "
-        "domestic burglary, theft from person, cyber crime, other theft, public order, "
-        'possession of weapons, drug offences, miscellaneous crimes (or a synonym such as "VWI" or "ABH")'
+        "homicide, rape, violence with injury, violence without injury, stalking and harassment, "
+        "other sexual offences, robbery, theft of vehicle, theft from vehicle, arson, criminal damage, "
+        "domestic burglary, theft from the person, cyber crime, other theft, public order offences, "
+        "possession of weapons, drug offences, miscellaneous crimes against society "
+        '(or a synonym such as "VWI" or "ABH")'
     )
     assert str(err.value) == (
         'unknown-offence.csv, row 3, column "Offence": '
