@@ -175,12 +175,12 @@ def cost_stage(assessment: Assessment) -> None:
             ],
         )
     price_year = section.get("price_year")
+    deflators = _deflators(assessment, price_year, section.get("deflators"))
     per_victim_pack = section.get("per_victim_pack", PER_VICTIM_PACK)
     if per_victim_pack and assessment.prevalence:
+        pack = assessment.use_pack(per_victim_pack, Kind.UNIT_COSTS)
         assessment.costs.append(
-            cost_victims(
-                assessment, per_victim_pack, price_year, section.get("deflators"), section.get("victims_from")
-            )
+            cost_victims(assessment, pack, price_year, deflators, section.get("victims_from"))
         )
     crimes = section.get("crimes")
     if crimes:
@@ -195,11 +195,7 @@ def cost_stage(assessment: Assessment) -> None:
         )
         pack = assessment.use_pack(section.get("per_crime_pack", PER_CRIME_PACK), Kind.UNIT_COSTS)
         result = cost_per_crime(
-            counts,
-            pack,
-            population=_residents(assessment),
-            price_year=price_year,
-            deflators=_deflators(assessment, price_year, section.get("deflators")),
+            counts, pack, population=_residents(assessment), price_year=price_year, deflators=deflators
         )
         assessment.costs.append(result)
         if len(result.not_costed):
@@ -213,9 +209,9 @@ def cost_stage(assessment: Assessment) -> None:
 
 def cost_victims(
     assessment: Assessment,
-    pack_ref: str = PER_VICTIM_PACK,
+    pack: Pack,
     price_year: Any = None,
-    deflator_ref: str | None = None,
+    deflators: Pack | None = None,
     victims_from: str | None = None,
 ) -> CostResult:
     """The per-victim cost of the victims estimated by the prevalence stage (one pack's last-year estimates)."""
@@ -235,22 +231,25 @@ def cost_victims(
     victims, described = victims_from_prevalence(results[0])
     return cost_per_victim(
         victims,
-        assessment.use_pack(pack_ref, Kind.UNIT_COSTS),
+        pack,
         population=_residents(assessment),
         price_year=price_year,
-        deflators=_deflators(assessment, price_year, deflator_ref),
+        deflators=deflators,
         counts_source=described,
     )
 
 
-def _residents(assessment: Assessment) -> float | None:
+def residents(population: Population) -> float:
     """All residents of the area, all ages: the denominator of cost per head."""
-    if assessment.population is None:
-        return None
-    return float(population_in_ages(assessment.population, 0, MAX_AGE))
+    return float(population_in_ages(population, 0, MAX_AGE))
+
+
+def _residents(assessment: Assessment) -> float | None:
+    return residents(assessment.population) if assessment.population is not None else None
 
 
 def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack | None:
+    """The deflator pack for an uplift (registered so Sources lists it); None without a price year."""
     if price_year is None:
         return None
     pack = find_deflators(ref, assessment.pack_dirs)
@@ -260,6 +259,7 @@ def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack
 
 
 STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage]
+PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 
 def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
