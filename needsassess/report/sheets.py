@@ -233,7 +233,7 @@ def cost_sheet(assessment: Assessment) -> list[Sheet]:
                     values=["Cost (£)"],
                     rows=slice(0, plotted),
                     alt_text=_cost_alt_text(result, categories.frame.iloc[:plotted]),
-                    x_title=f"£, {result.price_year} prices",
+                    y_title=f"£, {result.price_year} prices",
                 )
             )
         tables.append(_cost_items_table(result, f"cost_items_{i}"))
