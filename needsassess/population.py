@@ -389,7 +389,7 @@ def _read_wide(grid: Grid, sex: str | None, header: int | None = None) -> pd.Dat
                     )
                 )
                 continue
-        cells = [row[j] if j < len(row) else "" for j in age_js]
+        cells: list[Any] = [row[j] if j < len(row) else "" for j in age_js]
         if all(type(v) is float or type(v) is int for v in cells) and min(cells) >= 0:
             values = [round(v) for v in cells]  # the common case: every cell a number
         else:
