@@ -34,6 +34,7 @@ from needsassess.tables import find_header_row, is_blank, normalise_header, read
 if TYPE_CHECKING:
     import pandas as pd
 
+    from needsassess.costs import CostResult
     from needsassess.pipeline import InputFile
 
 LOCAL_AUTHORITY = "local authority"
@@ -54,6 +55,8 @@ _GEOGRAPHY_LEVELS = {
     "outer london": COUNTY,
 }
 DEFAULT_MEASURE = "da_last_year"
+COSTED_MEASURE = "da_last_year"  # the measure per-victim unit costs are for (Home Office RR107)
+DEFAULT_COST_PACK = "ho-horr107-2019"
 NO_REGION = "Not assigned"
 
 AREA_COLUMNS = [
@@ -86,6 +89,10 @@ class PackComparison:
     not_estimated: list[tuple[str, str]] = field(default_factory=list)
 
     @property
+    def costed(self) -> bool:
+        return "cost_gbp" in self.areas.columns
+
+    @property
     def local_authorities(self) -> pd.DataFrame:
         return self.areas[self.areas["level"] == LOCAL_AUTHORITY].sort_values(["rank", "area_name"])
 
@@ -113,6 +120,8 @@ class BatchResult:
     comparisons: list[PackComparison]
     rounding: RoundingRule
     regions_from: str  # "file order", "lookup <name>" or "" (no regions known)
+    # The per-victim cost of one victim (pack, price year, uplift, caveats); None when not costed.
+    unit_cost: CostResult | None = None
     warnings: list[str] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -124,6 +133,14 @@ class BatchResult:
 
     @property
     def packs(self) -> list[Pack]:
+        """Every pack used: prevalence, then unit costs and deflators (for the Sources sheet)."""
+        used = [c.pack for c in self.comparisons]
+        if self.unit_cost is not None:
+            used += [self.unit_cost.pack] + ([self.unit_cost.deflators] if self.unit_cost.deflators else [])
+        return used
+
+    @property
+    def prevalence_packs(self) -> list[Pack]:
         return [c.pack for c in self.comparisons]
 
     @property
@@ -151,6 +168,12 @@ class BatchResult:
                 lines.append(
                     f"  {title} per 1,000 residents: {row['area_name']} ({row['area_code']}), "
                     f"{row['per_1000']:.1f} per 1,000, about {row['rounded_total']:,.0f}"
+                    + (f", £{row['cost_per_head_gbp']:,.2f} per head" if c.costed else "")
+                )
+            if c.costed and self.unit_cost is not None:
+                lines.append(
+                    f"  cost: £{local['cost_gbp'].sum():,.0f} in all ({self.unit_cost.price_year} prices, "
+                    f"{self.unit_cost.pack.id})"
                 )
         lines += [f"Warning: {w}" for w in self.warnings]
         return lines
@@ -241,13 +264,18 @@ def estimate_every_area(
     measure: str | None = None,
     regions: pd.DataFrame | None = None,
     regions_name: str = "",
+    cost_pack: Pack | None = None,
+    price_year: str | None = None,
+    deflators: Pack | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> BatchResult:
     """Estimate prevalence for every area of `population` with each pack, in one pass per pack.
 
     `measure` is the one compared across areas (default: domestic abuse in the last year, or the pack's
     first measure if it has none). `regions` is an optional lookup from read_region_lookup.
-    `on_step(description)` is called before each pack, for a progress bar.
+    With `cost_pack` (per-victim unit costs), each area's estimated victims of domestic abuse in the last
+    year are costed as costs.cost_per_victim does for one area, and divided by all its residents for
+    the cost per head. `on_step(description)` is called before each pack, for a progress bar.
     """
     if not packs:
         raise PackError(None, Problem("no-packs", "give at least one prevalence pack"))
@@ -264,19 +292,38 @@ def estimate_every_area(
             )
     areas["region_code"] = areas["region_code"].fillna(NO_REGION)
     areas["region_name"] = areas["region_name"].fillna(NO_REGION)
+    unit_cost = None
+    if cost_pack is not None:
+        from needsassess.costs import cost_per_victim
+
+        # Cost is linear in victims: the cost of one victim, times each area's estimated victims.
+        unit_cost = cost_per_victim(1.0, cost_pack, price_year=price_year, deflators=deflators)
     comparisons = []
     for pack in packs:
         if on_step is not None:
             on_step(f"Estimating {pack.id}")
-        comparisons.append(_compare(population, areas, pack, ages, rounding, measure))
-    for c in comparisons:
-        if c.pack.statuses != ["verified"]:
-            others = ", ".join(s for s in c.pack.statuses if s != "verified")
+        comparison = _compare(population, areas, pack, ages, rounding, measure)
+        if unit_cost is not None:
+            if comparison.measure == COSTED_MEASURE:
+                comparison.areas["cost_gbp"] = comparison.areas["estimate_total"] * unit_cost.total_gbp
+                comparison.areas["cost_per_head_gbp"] = (
+                    comparison.areas["cost_gbp"] / comparison.areas["population_all_ages"]
+                )
+            else:
+                warnings.append(
+                    f"not costed for {pack.id}: per-victim costs are for {COSTED_MEASURE.replace('_', ' ')}, "
+                    f"not {comparison.measure.replace('_', ' ')}"
+                )
+        comparisons.append(comparison)
+    result = BatchResult(population, areas, comparisons, rounding, how, unit_cost, warnings)
+    for pack in result.packs:
+        if not pack.all_verified:
+            others = ", ".join(s for s in pack.statuses if s != "verified")
             warnings.append(
-                f'pack "{c.pack.id}" includes figures not seen in the primary publication ({others}); '
+                f'pack "{pack.id}" includes figures not seen in the primary publication ({others}); '
                 "the Sources sheet marks them"
             )
-    return BatchResult(population, areas, comparisons, rounding, how, warnings)
+    return result
 
 
 def _compare(
@@ -371,17 +418,22 @@ def _region_summary(local: pd.DataFrame) -> pd.DataFrame:
         areas=("area_code", "size"),
         population_all_ages=("population_all_ages", "sum"),
         estimate_total=("estimate_total", "sum"),
+        **({"cost_gbp": ("cost_gbp", "sum")} if "cost_gbp" in local.columns else {}),
     )
     grouped = grouped.reindex(order)
     grouped["per_1000"] = 1000 * grouped["estimate_total"] / grouped["population_all_ages"]
+    if "cost_gbp" in grouped.columns:
+        grouped["cost_per_head_gbp"] = grouped["cost_gbp"] / grouped["population_all_ages"]
     grouped["rank"] = grouped["per_1000"].rank(ascending=False, method="min").astype("Int64")
     return grouped.reset_index().astype({"areas": "int64", "population_all_ages": "int64"})
 
 
 def _peers(local: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    region_rate = regions.set_index("region_code")["per_1000"]
+    by_region = regions.set_index("region_code")
     out = local.sort_index().copy()
-    out["region_per_1000"] = out["region_code"].map(region_rate)
+    out["region_per_1000"] = out["region_code"].map(by_region["per_1000"])
+    if "cost_per_head_gbp" in by_region.columns:
+        out["region_cost_per_head_gbp"] = out["region_code"].map(by_region["cost_per_head_gbp"])
     out["difference_per_1000"] = out["per_1000"] - out["region_per_1000"]
     out["rank_in_region"] = (
         out.groupby("region_code", sort=False)["per_1000"].rank(ascending=False, method="min").astype("Int64")
@@ -403,14 +455,27 @@ def run_batch(
     measure: str | None = None,
     regions_path: str | Path | None = None,
     pack_dirs: list[Path] | None = None,
+    cost_pack: str | None = DEFAULT_COST_PACK,
+    price_year: str | None = None,
+    deflators: str | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> BatchResult:
-    """Read the population file once, load the packs and estimate every area; records the inputs."""
+    """Read the population file once, load the packs and estimate every area; records the inputs.
+
+    `cost_pack` (per-victim unit costs; None for no costs) and `price_year` with `deflators` (a deflator
+    pack id; by default the one costs.find_deflators picks) cost each area's estimated victims.
+    """
     from needsassess.packs import Kind, load_pack
     from needsassess.pipeline import InputFile
     from needsassess.population import read_population
 
     packs = [load_pack(ref, pack_dirs, Kind.PREVALENCE) for ref in pack_refs]
+    unit_pack = load_pack(cost_pack, pack_dirs, Kind.UNIT_COSTS) if cost_pack else None
+    deflator_pack = None
+    if unit_pack is not None and price_year is not None:
+        from needsassess.costs import find_deflators
+
+        deflator_pack = find_deflators(deflators, pack_dirs)
     if on_step is not None:
         on_step(f"Reading {Path(population_path).name}")
     population = read_population(population_path, sheet=sheet, year=year)
@@ -423,6 +488,9 @@ def run_batch(
         measure=measure,
         regions=lookup,
         regions_name=Path(regions_path).name if regions_path is not None else "",
+        cost_pack=unit_pack,
+        price_year=price_year,
+        deflators=deflator_pack,
         on_step=on_step,
     )
     years = population.years

@@ -464,6 +464,17 @@ def batch(
         Path | None,
         typer.Option("--csv", help="Also write every estimate for every area to this csv file."),
     ] = None,
+    cost_pack: Annotated[
+        str,
+        typer.Option("--cost-pack", help='Per-victim unit costs for cost per head; "none" for no costs.'),
+    ] = "ho-horr107-2019",
+    price_year: Annotated[
+        str | None,
+        typer.Option("--price-year", help="Give costs in this financial year's prices, e.g. 2023/24."),
+    ] = None,
+    deflators: Annotated[
+        str | None, typer.Option("--deflators", help="Deflator pack (year, index) for --price-year.")
+    ] = None,
     pack_dir: PackDirOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -497,6 +508,9 @@ def batch(
             measure=measure,
             regions_path=regions,
             pack_dirs=pack_dir,
+            cost_pack=None if cost_pack.lower() == "none" else cost_pack,
+            price_year=price_year,
+            deflators=deflators,
             on_step=steps.step,
         )
         steps.step(f"Writing {output.name}")

@@ -201,6 +201,8 @@ def test_batch_command_workbook_reads_back_with_the_single_area_figures(
     assert "━" not in result.output  # no progress bar when not on a terminal
     wb = load_workbook(out)
     assert wb.sheetnames == ["Cover", "Contents", "Notes", "Comparison", "Peers", "Sources"]
+    packs = _table(wb["Sources"], "sources_packs")
+    assert [p["Pack"] for p in packs] == ["csew-2015-16to59", "ho-horr107-2019"]
     rows = _table(wb["Comparison"], "comparison_1")
     assert [r["Rank"] for r in rows] == [1, 2, 3]
     population = read_population(three_areas)
@@ -230,6 +232,10 @@ def test_batch_command_workbook_reads_back_with_the_single_area_figures(
     peers = _table(wb["Peers"], "peers_areas_1")
     assert [p["Rank in region"] for p in peers] == [1, 2, 3]
     assert len(wb["Peers"]._charts) == 1
+    assert rows[0]["Cost (£, 2016/17 prices)"] > 0
+    assert rows[0]["Cost per head (£)"] == pytest.approx(
+        rows[0]["Cost (£, 2016/17 prices)"] / rows[0]["Population (all ages)"], abs=0.01
+    )
     inputs = _table(wb["Sources"], "sources_inputs")
     assert inputs[0]["File"] == "mye2_three.xlsx" and len(inputs[0]["SHA-256"]) == 64
     frame = pd.read_csv(csv, encoding="utf-8-sig")
@@ -243,3 +249,29 @@ def test_batch_command_rejects_a_non_xlsx_output(three_areas: Path, tmp_path: Pa
     result = runner.invoke(app, ["batch", "-p", str(three_areas), "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 2
     assert "the workbook must be an .xlsx file" in result.output
+
+
+def test_cost_per_head_equals_the_single_area_per_victim_cost(three_areas: Path) -> None:
+    from needsassess.costs import cost_per_victim, victims_from_prevalence
+    from needsassess.pipeline import residents
+
+    result = run_batch(three_areas, ["csew-2015-16to59"])
+    assert result.unit_cost is not None and result.unit_cost.pack.id == "ho-horr107-2019"
+    assert [p.id for p in result.packs] == ["csew-2015-16to59", "ho-horr107-2019"]
+    population = read_population(three_areas)
+    areas = result.comparisons[0].areas.set_index("area_code")
+    for code in ("E06000001", "E06000002", "E06000003"):
+        local = select_area(population, code)
+        victims, _ = victims_from_prevalence(estimate_prevalence(local, load_pack("csew-2015-16to59")))
+        single = cost_per_victim(victims, load_pack("ho-horr107-2019"), population=residents(local))
+        assert areas.loc[code, "cost_gbp"] == pytest.approx(single.total_gbp, rel=1e-12)
+        assert areas.loc[code, "cost_per_head_gbp"] == pytest.approx(single.per_head_gbp, rel=1e-12)
+
+
+def test_no_cost_and_a_measure_without_unit_costs(three_areas: Path) -> None:
+    assert run_batch(three_areas, ["csew-2015-16to59"], cost_pack=None).unit_cost is None
+    result = run_batch(three_areas, ["csew-2015-16to59"], measure="da_since_16")
+    assert not result.comparisons[0].costed
+    assert "not costed for csew-2015-16to59: per-victim costs are for da last year, not da since 16" in (
+        result.warnings
+    )

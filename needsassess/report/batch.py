@@ -54,6 +54,7 @@ def build_batch_cover(result: BatchResult) -> Cover:
         ),
         ("Population", f"Mid-{year} population estimates, {path.name}" if year else path.name),
         ("Reference packs", "; ".join(f"{p.id}: {p.title}" for p in result.packs)),
+        ("Cost", _cost_text(result)),
         ("Regions", regions),
         ("Produced", f"{result.created:%d %B %Y} with needsassess {__version__} (needsassess batch)"),
         ("Protective marking", "OFFICIAL"),
@@ -62,6 +63,20 @@ def build_batch_cover(result: BatchResult) -> Cover:
         lines.append(("Warnings", " ".join(result.warnings)))
     return Cover(
         f"Domestic abuse prevalence by area: {path.stem}", lines, "OFFICIAL", build_batch_notes(result)
+    )
+
+
+def _cost_text(result: BatchResult) -> str:
+    cost = result.unit_cost
+    if cost is None:
+        return "Not costed."
+    uplift = (
+        f", uplifted from {cost.pack_price_year} prices by {cost.uplift_factor:.3f}" if cost.uplifted else ""
+    )
+    return (
+        f"Estimated victims of domestic abuse in the last year x £{cost.total_gbp:,.0f} per victim "
+        f"({cost.pack.id}, {cost.price_year} prices{uplift}); cost per head = cost / residents of all ages "
+        "[note 7]."
     )
 
 
@@ -78,6 +93,8 @@ def build_batch_notes(result: BatchResult) -> list[Note]:
         Note(TOTAL_NOTE, "Comparison, Peers"),
         Note(RANK_NOTE, "Comparison, Peers"),
     ]
+    if result.unit_cost is not None:
+        notes.append(Note(" ".join(result.unit_cost.caveats), "Comparison, Peers"))
     for pack in result.packs:
         text = " ".join(str(pack.meta.get("notes", "")).split())
         if text:
@@ -100,10 +117,10 @@ def _who(c: PackComparison) -> str:
 def comparison_sheet(result: BatchResult) -> Sheet:
     tables = []
     for i, c in enumerate(result.comparisons, 1):
-        tables.append(_local_table(c, f"comparison_{i}", result.has_regions))
+        tables.append(_local_table(result, c, f"comparison_{i}"))
         aggregates = c.aggregates
         if len(aggregates):
-            tables.append(_aggregate_table(c, f"comparison_larger_areas_{i}"))
+            tables.append(_aggregate_table(result, c, f"comparison_larger_areas_{i}"))
     intro = [
         "Estimated victims in each local authority, from national survey rates applied to its population "
         "of the ages the survey measured; one row per area, highest estimated victims per 1,000 first "
@@ -122,7 +139,12 @@ def comparison_sheet(result: BatchResult) -> Sheet:
     )
 
 
-def _estimate_columns(c: PackComparison, frame: pd.DataFrame) -> dict[str, pd.Series]:
+def _cost_header(result: BatchResult) -> str:
+    assert result.unit_cost is not None
+    return f"Cost (£, {result.unit_cost.price_year} prices)"
+
+
+def _estimate_columns(result: BatchResult, c: PackComparison, frame: pd.DataFrame) -> dict[str, pd.Series]:
     by_sex = frame["estimate_female"].notna().any() and frame["estimate_male"].notna().any()
     columns: dict[str, pd.Series] = {"Population (all ages)": frame["population_all_ages"]}
     if by_sex:
@@ -135,6 +157,9 @@ def _estimate_columns(c: PackComparison, frame: pd.DataFrame) -> dict[str, pd.Se
     columns["Estimated total"] = frame["rounded_total"]
     columns["Estimated total (unrounded)"] = frame["estimate_total"].round(1)
     columns["Per 1,000 residents"] = frame["per_1000"].round(2)
+    if c.costed:
+        columns[_cost_header(result)] = frame["cost_gbp"].round(0)
+        columns["Cost per head (£)"] = frame["cost_per_head_gbp"].round(2)
     return columns
 
 
@@ -147,6 +172,8 @@ FORMATS = {
     "Per 1,000 residents": "0.00",
     "Region per 1,000": "0.00",
     "Difference from region per 1,000": "+0.00;-0.00;0.00",
+    "Cost per head (£)": "£#,##0.00",
+    "Region cost per head (£)": "£#,##0.00",
 }
 
 
@@ -155,10 +182,11 @@ def _formats(frame: pd.DataFrame) -> dict[str, str]:
     formats.update(
         {c: "#,##0" for c in frame.columns if c.startswith(("Women aged", "Men aged", "Residents"))}
     )
+    formats.update({c: "£#,##0" for c in frame.columns if c.startswith("Cost (£")})
     return formats
 
 
-def _local_table(c: PackComparison, name: str, with_region: bool) -> Table:
+def _local_table(result: BatchResult, c: PackComparison, name: str) -> Table:
     import pandas as pd
 
     local = c.local_authorities
@@ -167,9 +195,9 @@ def _local_table(c: PackComparison, name: str, with_region: bool) -> Table:
         "Area code": local["area_code"],
         "Area name": local["area_name"],
     }
-    if with_region:
+    if result.has_regions:
         columns["Region"] = local["region_name"]
-    columns.update(_estimate_columns(c, local))
+    columns.update(_estimate_columns(result, c, local))
     frame = pd.DataFrame(columns).reset_index(drop=True)
     return Table(
         name=name,
@@ -182,7 +210,7 @@ def _local_table(c: PackComparison, name: str, with_region: bool) -> Table:
     )
 
 
-def _aggregate_table(c: PackComparison, name: str) -> Table:
+def _aggregate_table(result: BatchResult, c: PackComparison, name: str) -> Table:
     import pandas as pd
 
     agg = c.aggregates
@@ -191,7 +219,7 @@ def _aggregate_table(c: PackComparison, name: str) -> Table:
         "Area name": agg["area_name"],
         "Level": agg["level"].map(LEVEL_LABELS),
     }
-    columns.update(_estimate_columns(c, agg))
+    columns.update(_estimate_columns(result, c, agg))
     frame = pd.DataFrame(columns).reset_index(drop=True)
     return Table(
         name=name,
@@ -221,6 +249,8 @@ def peers_sheet(result: BatchResult) -> Sheet:
                 "Per 1,000 residents": regions["per_1000"].round(2),
             }
         )
+        if c.costed:
+            summary["Cost per head (£)"] = regions["cost_per_head_gbp"].round(2)
         tables.append(
             Table(
                 name=f"peers_regions_{i}",
@@ -261,6 +291,9 @@ def peers_sheet(result: BatchResult) -> Sheet:
                 "Areas in region": peers["areas_in_region"],
             }
         ).reset_index(drop=True)
+        if c.costed:
+            frame["Cost per head (£)"] = peers["cost_per_head_gbp"].round(2).to_numpy()
+            frame["Region cost per head (£)"] = peers["region_cost_per_head_gbp"].round(2).to_numpy()
         tables.append(
             Table(
                 name=f"peers_areas_{i}",
