@@ -119,10 +119,7 @@ def prevalence(
     from needsassess.report.terminal import print_frame, print_lines
     from needsassess.rounding import parse_rounding
 
-    try:
-        rule = parse_rounding(rounding)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--rounding") from None
+    rule = parse_rounding(rounding)
     local = select_area(read_population(population, sheet=sheet, year=year), area)
     results = [
         estimate_prevalence(local, load_pack(ref, pack_dir, Kind.PREVALENCE), ages, rule)

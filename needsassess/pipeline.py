@@ -124,8 +124,10 @@ def prevalence_stage(assessment: Assessment) -> None:
         )
     try:
         rounding = parse_rounding(section.get("rounding"))
-    except ValueError as exc:
-        raise ConfigError(assessment.config.path, Problem("bad-value", f"[prevalence] {exc}")) from None
+    except ConfigError as exc:
+        raise ConfigError(
+            assessment.config.path, [Problem(p.slug, f"[prevalence] {p.message}") for p in exc.problems]
+        ) from None
     assert assessment.population is not None
     for ref in packs:
         pack = assessment.use_pack(ref, Kind.PREVALENCE)
