@@ -421,3 +421,129 @@ def workbook(
     result = run_assessment(load_config(assessment))
     write_workbook_file(result, output, force)
     typer.echo(f"Wrote {output}")
+
+
+# -- public data: population from NOMIS, indicators from Fingertips ---------------------------------
+
+population_app = typer.Typer(
+    help="Population estimates: fetch ONS mid-year estimates from NOMIS.", no_args_is_help=True
+)
+indicators_app = typer.Typer(
+    help="Public-health indicators: fetch domestic abuse figures from Fingertips.", no_args_is_help=True
+)
+app.add_typer(population_app, name="population")
+app.add_typer(indicators_app, name="indicators")
+
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use cached downloads only; never touch the network.")
+]
+CacheOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache",
+        envvar="NEEDSASSESS_CACHE",
+        help="Folder for cached downloads (default ~/.cache/needsassess).",
+        show_envvar=True,
+    ),
+]
+
+
+def _provenance_lines(sources: list[dict[str, Any]], offline: bool, main: int = 0) -> list[str]:
+    """Say where the data came from (the `main` request of several) and whether the cache served it."""
+    shown = sources[main]
+    more = f" (and {len(sources) - 1} more requests)" if len(sources) > 1 else ""
+    lines = [f"Source: {shown['url']}{more}, retrieved {shown['retrieved']}."]
+    if all(s["from_cache"] for s in sources):
+        reason = "offline: " if offline else ""
+        lines.append(f"Used the cached copy ({reason}retrieved {shown['retrieved']}), not a new download.")
+    return lines
+
+
+@population_app.command("fetch")
+@reports_errors
+def population_fetch(
+    area: Annotated[str, typer.Option("--area", help="Local authority: GSS code (E06000001) or name.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tidy population csv to write.")],
+    year: Annotated[
+        str, typer.Option("--year", help='Mid-year of the estimates (2024 = 30 June 2024), or "latest".')
+    ] = "latest",
+    offline: OfflineOption = False,
+    cache: CacheOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Download ONS mid-year population estimates by single year of age and sex from NOMIS.
+
+    Writes the tidy csv the population reader takes (area_code, area_name, year, sex, age, population).
+
+    Example: needsassess population fetch --area E06000001 --year 2024 -o population.csv
+    """
+    from needsassess.files import check_writable, write_text_atomic
+    from needsassess.http import Fetcher
+    from needsassess.nomis import OFFLINE_HINT, fetch_population, write_population_csv
+
+    check_writable(output, force)
+    with Fetcher(cache_dir=cache, offline=offline, offline_hint=OFFLINE_HINT) as fetcher:
+        result = fetch_population(area, year, fetcher=fetcher)
+    write_text_atomic(output, write_population_csv(result.frame), force)
+    sexes = result.frame.groupby("sex")["population"].sum()
+    typer.echo(
+        f"Wrote {output}: {result.area.name} ({result.area.code}), mid-{result.year}, "
+        f"{result.total:,} people ({sexes.get('female', 0):,} female, {sexes.get('male', 0):,} male), "
+        f"{len(result.frame)} rows by single year of age 0-90+."
+    )
+    for line in _provenance_lines(result.sources, offline):
+        typer.echo(line)
+
+
+@indicators_app.command("fetch")
+@reports_errors
+def indicators_fetch(
+    area: Annotated[str, typer.Option("--area", help="Local authority GSS code, such as E06000001.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the figures to this csv as well.")
+    ] = None,
+    area_type: Annotated[
+        int | None,
+        typer.Option("--area-type", help="Fingertips area type id (default: authorities from April 2023)."),
+    ] = None,
+    offline: OfflineOption = False,
+    cache: CacheOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Fetch "Domestic abuse-related incidents and crimes" (per 1,000 aged 16+) from Fingertips.
+
+    Every published year for the area, its region and England, for the police and trend sections.
+
+    Example: needsassess indicators fetch --area E06000001 -o indicators.csv
+    """
+    from needsassess.files import check_writable, write_text_atomic
+    from needsassess.fingertips import OFFLINE_HINT, fetch_domestic_abuse_indicator, write_indicator_csv
+    from needsassess.http import Fetcher
+
+    if output is not None:
+        check_writable(output, force)
+    with Fetcher(cache_dir=cache, offline=offline, offline_hint=OFFLINE_HINT) as fetcher:
+        result = fetch_domestic_abuse_indicator(area, fetcher=fetcher, area_type_id=area_type)
+    _print_indicator_table(result)
+    if output is not None:
+        write_text_atomic(output, write_indicator_csv(result.frame), force)
+        typer.echo(f"Wrote {output}: {len(result.frame)} rows.")
+    typer.echo(f"Note: {result.note}")
+    for line in _provenance_lines(result.sources, offline, main=-1):
+        typer.echo(line)
+
+
+def _print_indicator_table(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from needsassess.fingertips import wide_by_period
+
+    typer.echo(f"{result.indicator_name} ({result.unit}), Fingertips indicator {result.indicator_id}")
+    table = Table()
+    table.add_column("Period")
+    for heading in (result.area_name or result.area_code, result.region_name or "Region", "England"):
+        table.add_column(heading, justify="right")
+    for period, values in wide_by_period(result):
+        table.add_row(period, *("" if v is None else f"{v:.1f}" for v in values))
+    Console(width=100).print(table)
