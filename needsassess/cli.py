@@ -69,6 +69,20 @@ OutDirOption = Annotated[
 ]
 
 
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use cached downloads only (NOMIS, Fingertips); never the network.")
+]
+CacheOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache",
+        envvar="NEEDSASSESS_CACHE",
+        help="Folder for cached downloads (default ~/.cache/needsassess).",
+        show_envvar=True,
+    ),
+]
+
+
 def _is_terminal() -> bool:
     return sys.stdout.isatty()
 
@@ -434,30 +448,6 @@ indicators_app = typer.Typer(
 app.add_typer(population_app, name="population")
 app.add_typer(indicators_app, name="indicators")
 
-OfflineOption = Annotated[
-    bool, typer.Option("--offline", help="Use cached downloads only; never touch the network.")
-]
-CacheOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--cache",
-        envvar="NEEDSASSESS_CACHE",
-        help="Folder for cached downloads (default ~/.cache/needsassess).",
-        show_envvar=True,
-    ),
-]
-
-
-def _provenance_lines(sources: list[dict[str, Any]], offline: bool, main: int = 0) -> list[str]:
-    """Say where the data came from (the `main` request of several) and whether the cache served it."""
-    shown = sources[main]
-    more = f" (and {len(sources) - 1} more requests)" if len(sources) > 1 else ""
-    lines = [f"Source: {shown['url']}{more}, retrieved {shown['retrieved']}."]
-    if all(s["from_cache"] for s in sources):
-        reason = "offline: " if offline else ""
-        lines.append(f"Used the cached copy ({reason}retrieved {shown['retrieved']}), not a new download.")
-    return lines
-
 
 @population_app.command("fetch")
 @reports_errors
@@ -477,21 +467,22 @@ def population_fetch(
 
     Example: needsassess population fetch --area E06000001 --year 2024 -o population.csv
     """
-    from needsassess.files import check_writable, write_text_atomic
     from needsassess.http import Fetcher
-    from needsassess.nomis import OFFLINE_HINT, fetch_population, write_population_csv
+    from needsassess.nomis import OFFLINE_HINT, fetch_population
+    from needsassess.outputs import check_writable
+    from needsassess.report.csv import write_csv
 
     check_writable(output, force)
     with Fetcher(cache_dir=cache, offline=offline, offline_hint=OFFLINE_HINT) as fetcher:
         result = fetch_population(area, year, fetcher=fetcher)
-    write_text_atomic(output, write_population_csv(result.frame), force)
+    write_csv(result.frame, output, force)
     sexes = result.frame.groupby("sex")["population"].sum()
     typer.echo(
         f"Wrote {output}: {result.area.name} ({result.area.code}), mid-{result.year}, "
         f"{result.total:,} people ({sexes.get('female', 0):,} female, {sexes.get('male', 0):,} male), "
         f"{len(result.frame)} rows by single year of age 0-90+."
     )
-    for line in _provenance_lines(result.sources, offline):
+    for line in provenance_lines(result.sources, offline):  # plain echo: a URL must not be wrapped
         typer.echo(line)
 
 
@@ -516,34 +507,33 @@ def indicators_fetch(
 
     Example: needsassess indicators fetch --area E06000001 -o indicators.csv
     """
-    from needsassess.files import check_writable, write_text_atomic
-    from needsassess.fingertips import OFFLINE_HINT, fetch_domestic_abuse_indicator, write_indicator_csv
+    from needsassess.fingertips import OFFLINE_HINT, fetch_domestic_abuse_indicator, wide_by_period
     from needsassess.http import Fetcher
+    from needsassess.outputs import check_writable
+    from needsassess.report.csv import write_csv
+    from needsassess.report.terminal import print_frame
 
     if output is not None:
         check_writable(output, force)
     with Fetcher(cache_dir=cache, offline=offline, offline_hint=OFFLINE_HINT) as fetcher:
         result = fetch_domestic_abuse_indicator(area, fetcher=fetcher, area_type_id=area_type)
-    _print_indicator_table(result)
+    wide = wide_by_period(result)
+    typer.echo(f"{result.indicator_name} ({result.unit}), Fingertips indicator {result.indicator_id}")
+    print_frame(wide, formats={str(c): "{:.1f}" for c in wide.columns[1:]})
     if output is not None:
-        write_text_atomic(output, write_indicator_csv(result.frame), force)
+        write_csv(result.frame, output, force)
         typer.echo(f"Wrote {output}: {len(result.frame)} rows.")
     typer.echo(f"Note: {result.note}")
-    for line in _provenance_lines(result.sources, offline, main=-1):
+    for line in provenance_lines(result.sources, offline, main=-1):
         typer.echo(line)
 
 
-def _print_indicator_table(result: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from needsassess.fingertips import wide_by_period
-
-    typer.echo(f"{result.indicator_name} ({result.unit}), Fingertips indicator {result.indicator_id}")
-    table = Table()
-    table.add_column("Period")
-    for heading in (result.area_name or result.area_code, result.region_name or "Region", "England"):
-        table.add_column(heading, justify="right")
-    for period, values in wide_by_period(result):
-        table.add_row(period, *("" if v is None else f"{v:.1f}" for v in values))
-    Console(width=100).print(table)
+def provenance_lines(sources: list[dict[str, Any]], offline: bool, main: int = 0) -> list[str]:
+    """Say where the data came from (the `main` request of several) and whether the cache served it."""
+    shown = sources[main]
+    more = f" (and {len(sources) - 1} more requests)" if len(sources) > 1 else ""
+    lines = [f"Source: {shown['url']}{more}, retrieved {shown['retrieved']}."]
+    if all(s["from_cache"] for s in sources):
+        reason = "offline: " if offline else ""
+        lines.append(f"Used the cached copy ({reason}retrieved {shown['retrieved']}), not a new download.")
+    return lines

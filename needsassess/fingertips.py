@@ -50,6 +50,7 @@ PFA_NOTE = (
     "the force's value, so the local figure describes the force area, not the authority alone."
 )
 
+LEVELS = ("local authority", "region", "england")
 COLUMNS = [
     "indicator_id",
     "indicator_name",
@@ -151,22 +152,19 @@ def fetch_domestic_abuse_indicator(
     )
 
 
-def write_indicator_csv(frame: pd.DataFrame) -> str:
-    """The tidy indicator frame as csv text."""
-    return str(frame[COLUMNS].to_csv(index=False, lineterminator="\n"))
-
-
-def wide_by_period(result: IndicatorFetch) -> list[tuple[str, list[float | None]]]:
-    """Rows of (period, [area, region, England]) values for a terminal table, oldest first."""
+def wide_by_period(result: IndicatorFetch) -> pd.DataFrame:
+    """One row per period, oldest first: the area's value beside its region's and England's."""
     frame = result.frame
-    out = []
-    for period in dict.fromkeys(frame["period"]):
-        values: list[float | None] = []
-        for level in ("local authority", "region", "england"):
-            match = frame[(frame["period"] == period) & (frame["area_level"] == level)]["value"]
-            values.append(None if match.empty or match.isna().all() else float(match.iloc[0]))
-        out.append((str(period), values))
-    return out
+    wide = frame.pivot_table(
+        index="period", columns="area_level", values="value", aggfunc="first", sort=False
+    )
+    wide = wide.reindex(index=list(dict.fromkeys(frame["period"])), columns=list(LEVELS))
+    wide.columns = [
+        result.area_name or result.area_code,
+        result.region_name or "Region",
+        "England",
+    ]
+    return wide.reset_index().rename(columns={"period": "Period"})
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -308,7 +306,7 @@ def _tidy(
         return list(seen.values())
 
     records = []
-    for level, group in (("local authority", local), ("region", region_rows), ("england", england)):
+    for level, group in zip(LEVELS, (local, region_rows, england), strict=True):
         for r in dedupe(group):
             records.append(
                 {
@@ -329,7 +327,7 @@ def _tidy(
                 }
             )
     frame = pd.DataFrame.from_records(records)
-    order = {"local authority": 0, "region": 1, "england": 2}
+    order = {level: i for i, level in enumerate(LEVELS)}
     frame["_level"] = frame["area_level"].map(order)
     frame["_sort"] = frame["sortable"].where(frame["sortable"] != "", frame["period"])
     frame = frame.sort_values(["_level", "_sort"]).drop(columns=["_level", "_sort", "sortable"])

@@ -265,12 +265,6 @@ def tidy_population(rows: list[dict[str, str]], url: str = "") -> pd.DataFrame:
     return frame.sort_values(["area_code", "year", "sex", "age"]).reset_index(drop=True)
 
 
-def write_population_csv(frame: pd.DataFrame) -> str:
-    """The tidy population frame as csv text, columns in the order the population reader takes."""
-    columns = ["area_code", "area_name", "year", "sex", "age", "population"]
-    return str(frame[columns].to_csv(index=False, lineterminator="\n"))
-
-
 # -- helpers ---------------------------------------------------------------------------------------
 
 

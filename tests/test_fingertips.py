@@ -14,7 +14,6 @@ from needsassess.fingertips import (
     PFA_NOTE,
     fetch_domestic_abuse_indicator,
     wide_by_period,
-    write_indicator_csv,
 )
 from needsassess.http import Fetcher, FetchError
 
@@ -132,11 +131,9 @@ def test_offline_uses_the_cached_answers(replay: Replay, tmp_path: Path) -> None
     assert again.frame.equals(first.frame)
 
 
-def test_csv_and_table_views(replay: Replay, fetcher: Fetcher) -> None:
+def test_the_table_view_puts_area_region_and_england_side_by_side(replay: Replay, fetcher: Fetcher) -> None:
     result = fetch_domestic_abuse_indicator("E06000001", fetcher=fetcher)
-    text = write_indicator_csv(result.frame)
-    assert text.splitlines()[0] == ",".join(COLUMNS)
-    assert len(text.splitlines()) == 16
     wide = wide_by_period(result)
-    assert wide[0] == ("2019/20", [44.0, 37.0, 30.0])
-    assert wide[-1][0] == "2023/24"
+    assert list(wide.columns) == ["Period", "Hartlepool", "North East region (statistical)", "England"]
+    assert list(wide.iloc[0]) == ["2019/20", 44.0, 37.0, 30.0]
+    assert list(wide["Period"]) == ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
