@@ -400,6 +400,8 @@ def packs(
 def run(
     assessment: Annotated[Path, typer.Argument(help="The assessment.toml describing the assessment.")],
     output: OutDirOption = None,
+    offline: OfflineOption = False,
+    cache: CacheOption = None,
     force: ForceOption = False,
 ) -> None:
     """Run the whole needs assessment from one config: workbook, drafts and manifest.
@@ -411,6 +413,7 @@ def run(
     from needsassess.report.terminal import print_lines
 
     config = load_config(assessment)
+    config.offline, config.cache_dir = offline, cache
     result = run_assessment(config)
     written = write_outputs(result, output or config.output_dir, force)
     print_lines(summary_lines(result) + ["Wrote:"] + [f"  {p}" for p in written])
@@ -421,6 +424,8 @@ def run(
 def workbook(
     assessment: Annotated[Path, typer.Argument(help="The assessment.toml describing the assessment.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx).")],
+    offline: OfflineOption = False,
+    cache: CacheOption = None,
     force: ForceOption = False,
 ) -> None:
     """Write only the needs-assessment workbook.
@@ -432,7 +437,9 @@ def workbook(
 
     if output.suffix.lower() != ".xlsx":
         raise typer.BadParameter("the workbook must be an .xlsx file", param_hint="--output")
-    result = run_assessment(load_config(assessment))
+    config = load_config(assessment)
+    config.offline, config.cache_dir = offline, cache
+    result = run_assessment(config)
     write_workbook_file(result, output, force)
     typer.echo(f"Wrote {output}")
 

@@ -68,7 +68,12 @@ class Response:
 
     def source(self) -> dict[str, Any]:
         """The provenance of this answer, as the manifest records it."""
-        return {"url": self.url, "retrieved": self.retrieved, "from_cache": self.from_cache}
+        return {
+            "url": self.url,
+            "retrieved": self.retrieved,
+            "from_cache": self.from_cache,
+            "sha256": hashlib.sha256(self.body).hexdigest(),
+        }
 
 
 def default_cache_dir() -> Path:

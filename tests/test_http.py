@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -46,7 +47,12 @@ def test_offline_reads_the_cache_and_never_the_network(replay: Replay, tmp_path:
         cached = offline.get(url)
     assert len(replay.requests) == before
     assert cached.from_cache and cached.body == first.body and cached.retrieved == first.retrieved
-    assert cached.source() == {"url": url, "retrieved": first.retrieved, "from_cache": True}
+    assert cached.source() == {
+        "url": url,
+        "retrieved": first.retrieved,
+        "from_cache": True,
+        "sha256": hashlib.sha256(first.body).hexdigest(),
+    }
 
 
 def test_offline_without_a_cached_copy_says_so(tmp_path: Path) -> None:
