@@ -37,7 +37,7 @@ def age_label(age: int) -> str:
 
 def synthetic_count(size: int, sex: str, age: int, year: int) -> int:
     """A smooth, made-up population pyramid: flat to 50, then thinning; women live longer."""
-    base = size / 95.0
+    base = size / 147.0
     if age < 50:
         shape = 1.0 + 0.1 * math.sin(age / 7.0)
     else:
