@@ -401,7 +401,10 @@ def _one_row_per_area(
         by_sex, out["estimate_female"] + out["estimate_male"], out["estimate_all"]
     ).astype("float64")
     out["total_from"] = np.where(by_sex, "women + men", "all")
-    out["rounded_total"] = [round_for_publication(x, rounding) for x in out["estimate_total"].tolist()]
+    out["rounded_total"] = [
+        float(round_for_publication(x, rounding)) if x == x else float("nan")
+        for x in out["estimate_total"].tolist()
+    ]
     out["per_1000"] = 1000 * out["estimate_total"] / out["population_all_ages"].replace(0, np.nan)
     la = out["level"] == LOCAL_AUTHORITY
     out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")

@@ -276,7 +276,10 @@ def apply_rates(plan: RatePlan, populations: np.ndarray, rounding: RoundingRule)
     frame["low"] = flat(low_cols)
     frame["high"] = flat(high_cols)
     for rounded, column in (("rounded", "estimate"), ("rounded_low", "low"), ("rounded_high", "high")):
-        frame[rounded] = [round_for_publication(x, rounding) for x in frame[column].tolist()]
+        frame[rounded] = [
+            float(round_for_publication(x, rounding)) if x == x else float("nan")
+            for x in frame[column].tolist()
+        ]
     frame["status"] = np.tile(np.array(meta["status"], dtype=object), n_areas)
     frame["pack"] = plan.pack.id
     frame["source"] = np.tile(np.array(meta["source"], dtype=object), n_areas)

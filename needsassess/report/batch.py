@@ -106,7 +106,9 @@ def build_batch_sheets(result: BatchResult) -> list[Sheet]:
     sheets = [comparison_sheet(result)]
     if result.has_regions:
         sheets.append(peers_sheet(result))
-    sheets += build_sources_sheet(result.packs, result.inputs, "the command line of needsassess batch")
+    sheets += build_sources_sheet(
+        result.packs, result.inputs, inputs_source="the command line of needsassess batch"
+    )
     return sheets
 
 
@@ -323,4 +325,4 @@ def peers_sheet(result: BatchResult) -> Sheet:
 def _round(x: float, result: BatchResult) -> float:
     from needsassess.rounding import round_for_publication
 
-    return round_for_publication(x, result.rounding)
+    return float(round_for_publication(x, result.rounding)) if x == x else float("nan")

@@ -4,8 +4,8 @@ beyond arranging computed values). Each stage adds one builder to SHEET_BUILDERS
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
 from needsassess.report.model import Chart, Note, Sheet, Table
@@ -395,12 +395,13 @@ def _cost_alt_text(result: CostResult, frame: pd.DataFrame) -> str:
 
 
 def sources_sheet(assessment: Assessment) -> list[Sheet]:
-    return build_sources_sheet(list(assessment.packs.values()), assessment.inputs)
+    return build_sources_sheet(list(assessment.packs.values()), assessment.inputs, assessment.downloads)
 
 
 def build_sources_sheet(
     pack_list: list[Pack],
     input_list: list[InputFile],
+    download_list: Sequence[Any] = (),
     inputs_source: str = "files named in the assessment configuration",
 ) -> list[Sheet]:
     """The Sources sheet: every pack, every national figure with its status, every input with its hash."""
@@ -469,8 +470,20 @@ def build_sources_sheet(
     figure_frame = pd.DataFrame(
         figures, columns=["Pack", "Figure", "Value", "Status", "Source", "URL", "Note"]
     )
+    downloaded = [
+        {
+            "Role": f"{d.role} (downloaded)",
+            "File": s["url"],
+            "Detail": f"{d.title}; {d.detail}; retrieved {s['retrieved']}"
+            + ("; cached copy" if s["from_cache"] else ""),
+            "SHA-256": s["sha256"],
+        }
+        for d in download_list
+        for s in d.sources
+    ]
     inputs = pd.DataFrame(
-        [{"Role": i.role, "File": i.path.name, "Detail": i.detail, "SHA-256": i.sha256} for i in input_list],
+        [{"Role": i.role, "File": i.path.name, "Detail": i.detail, "SHA-256": i.sha256} for i in input_list]
+        + downloaded,
         columns=["Role", "File", "Detail", "SHA-256"],
     )
     tables = [
@@ -490,10 +503,10 @@ def build_sources_sheet(
         ),
         Table(
             "sources_inputs",
-            "Local input files",
+            "Local input files and downloads" if downloaded else "Local input files",
             inputs,
-            inputs_source,
-            widths={"SHA-256": 66},
+            inputs_source + ("; downloads with their URL and retrieval date (UTC)" if downloaded else ""),
+            widths={"SHA-256": 66, "File": 50} if downloaded else {"SHA-256": 66},
         ),
     ]
     return [
