@@ -9,12 +9,13 @@ Large inputs are generated into benchmarks/_data/ (gitignored) on first use, wit
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import platform
 import sys
 import time
 
-from _common import Result, print_results
+from _common import REPO, Result, print_results
 
 # (module, runs by default); each module has run(runs) -> list[Result]
 BENCHMARKS = [("bench_profile", 3), ("bench_batch", 5), ("bench_startup", 21), ("bench_run_sample", 5)]
@@ -23,6 +24,7 @@ BENCHMARKS = [("bench_profile", 3), ("bench_batch", 5), ("bench_startup", 21), (
 def main() -> int:
     override = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else None
     load = os.getloadavg()
+    sys.path.insert(0, str(REPO))
     print(
         f"needsassess benchmarks: Python {platform.python_version()}, {os.cpu_count()} cores, "
         f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at start"
@@ -36,6 +38,10 @@ def main() -> int:
             if exc.name != name:
                 raise
             continue  # a benchmark whose feature is not in this checkout yet
+        needs = getattr(module, "REQUIRES", None)
+        if needs and importlib.util.find_spec(needs) is None:
+            print(f"skipping {name}: {needs} is not in this checkout")
+            continue
         print(f"running {name} ...", flush=True)
         results += module.run(override or runs)
     print()
