@@ -515,7 +515,7 @@ def batch(
         if path is not None:
             check_writable(path, force)
     refs = pack or ["csew-2015-16to59"]
-    with Steps(total=len(refs) + 2 + (csv is not None)) as steps:
+    with Steps(total=len(refs) + 2 + (csv is not None), first="Loading reference packs") as steps:
         result = run_batch(
             population,
             refs,

@@ -61,7 +61,7 @@ def print_lines(lines: list[str], out: Console | None = None) -> None:
 class Steps:
     """A progress bar over named steps on a terminal (stderr); silent when output is not a terminal."""
 
-    def __init__(self, total: int, enabled: bool | None = None) -> None:
+    def __init__(self, total: int, first: str = "Starting", enabled: bool | None = None) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         out = console(stderr=True)
@@ -75,7 +75,7 @@ class Steps:
             transient=True,
             disable=not self.enabled,
         )
-        self._task = self._progress.add_task("Starting", total=total)
+        self._task = self._progress.add_task(first, total=total)
         self._started = False
 
     def __enter__(self) -> Steps:
