@@ -278,18 +278,13 @@ def test_no_cost_and_a_measure_without_unit_costs(three_areas: Path) -> None:
 
 
 def test_progress_steps_are_silent_off_a_terminal_and_count_on_one() -> None:
-    import io
-
-    from rich.console import Console
-
     from needsassess.report.terminal import Steps
 
     with Steps(total=2) as steps:  # pytest's output is not a terminal
         assert not steps.enabled
         steps.step("one")
-    buffer = io.StringIO()
     with Steps(total=2, first="Loading", enabled=True) as steps:
-        steps._progress.console = Console(file=buffer, force_terminal=True, width=80)
+        assert steps._progress.tasks[0].description == "Loading"
         steps.step("Reading")
         steps.step("Writing")
         assert steps._progress.tasks[0].completed == 1
