@@ -547,39 +547,26 @@ def provenance_lines(sources: list[dict[str, Any]], offline: bool, main: int = 0
 
 RecordTypeChoice = Annotated[
     str | None,
-    typer.Option("--record-type", help='"victim" or "perpetrator" (default: guessed from the file and sheet name).'),
+    typer.Option(
+        "--record-type", help='"victim" or "perpetrator" (default: guessed from the file and sheet name).'
+    ),
 ]
-SheetOption = Annotated[str | None, typer.Option("--sheet", help="Sheet name or 0-based number (default: the first).")]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Sheet name or 0-based number (default: the first).")
+]
 EncodingOption = Annotated[
-    str | None, typer.Option("--encoding", help="Text encoding of csv files, e.g. cp1252 (default: detected).")
+    str | None,
+    typer.Option("--encoding", help="Text encoding of csv files, e.g. cp1252 (default: detected)."),
 ]
 
 
-def _console():
-    from rich.console import Console
+def _print_table(frame: Any, title: str, limit: int | None = None) -> None:
+    from needsassess.report.terminal import print_frame, print_lines
 
-    return Console(width=None if _is_terminal() else 160, soft_wrap=False)
-
-
-def _print_frame(console, frame, title: str, limit: int | None = None) -> None:
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in frame.columns:
-        numeric = frame[column].dtype.kind in "iuf" or str(frame[column].dtype) == "Int64"
-        table.add_column(str(column).replace("_", " "), justify="right" if numeric else "left")
     shown = frame if limit is None else frame.head(limit)
-    for row in shown.itertuples(index=False):
-        table.add_row(*("" if _is_missing(v) else str(v) for v in row))
-    console.print(table)
+    print_frame(shown.rename(columns=lambda c: str(c).replace("_", " ")), title)
     if limit is not None and len(frame) > limit:
-        console.print(f"... and {len(frame) - limit} more rows.")
-
-
-def _is_missing(value: Any) -> bool:
-    import pandas as pd
-
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+        print_lines([f"... and {len(frame) - limit} more rows."])
 
 
 @app.command("map")
@@ -589,7 +576,9 @@ def map_command(
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     record_type: RecordTypeChoice = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the TOML here instead.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the TOML here instead.")
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Suggest how an agency file maps to the client schema, as TOML to check, edit and keep.
@@ -609,9 +598,9 @@ def map_command(
     if output is None:
         typer.echo(text, nl=False)
         return
-    from needsassess.clients.outputs import write_atomic
+    from needsassess.outputs import write_text
 
-    write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
+    write_text(output, text, force)
     typer.echo(f"Wrote {output}")
 
 
@@ -623,18 +612,25 @@ def profile_command(
     ] = None,
     mapping: Annotated[
         list[Path] | None,
-        typer.Option("--mapping", "-m", help="Mapping TOML (one agency, or many under [[agencies]]); repeatable."),
+        typer.Option(
+            "--mapping", "-m", help="Mapping TOML (one agency, or many under [[agencies]]); repeatable."
+        ),
     ] = None,
     merged: Annotated[
-        Path | None, typer.Option("--merged", help="Write the merged pseudonymised table to OUT.csv or OUT.parquet.")
+        Path | None,
+        typer.Option("--merged", help="Write the merged pseudonymised table to OUT.csv or OUT.parquet."),
     ] = None,
     secret_file: Annotated[
-        Path | None, typer.Option("--secret-file", help="File holding the pseudonymisation secret (else $NEEDSASSESS_SECRET).")
+        Path | None,
+        typer.Option(
+            "--secret-file", help="File holding the pseudonymisation secret (else $NEEDSASSESS_SECRET)."
+        ),
     ] = None,
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Dates after this day (YYYY-MM-DD) are in the future; default today.")
+        str | None,
+        typer.Option("--as-of", help="Dates after this day (YYYY-MM-DD) are in the future; default today."),
     ] = None,
     force: ForceOption = False,
 ) -> None:
@@ -651,7 +647,7 @@ def profile_command(
 
     from needsassess.clients.agencies import merge_agencies, plan_agencies
     from needsassess.clients.merge import load_secret
-    from needsassess.clients.outputs import write_merged
+    from needsassess.report.clients import write_merged
 
     if not files and not mapping:
         raise typer.BadParameter("give agency files, or --mapping files that name them", param_hint="FILES")
@@ -662,18 +658,19 @@ def profile_command(
     secret = load_secret(secret_file)
     plan = plan_agencies(files or [], mapping or [], encoding=encoding, sheet=sheet)
     result = merge_agencies(plan, secret, as_of=day)
-    console = _console()
-    _print_frame(console, result.reconciliation.summary_frame(), "Rows read = used + rejected + set aside")
+    summary = result.reconciliation.summary_frame()
+    summary["header_row"] = summary["header_row"].astype(object).where(summary["header_row"].notna(), "")
+    _print_table(summary, "Rows read = used + rejected + set aside")
     issues = result.reconciliation.issues_frame()
     if len(issues):
-        _print_frame(console, issues, "Rejected rows, rows set aside, and cells set to not recorded", limit=40)
-    _print_frame(console, result.people, "Referrals and people (repeat referrals of one person count once)")
-    _print_frame(console, result.overlap.by_count, "People known to 1, 2, 3+ agencies")
+        _print_table(issues, "Rejected rows, rows set aside, and cells set to not recorded", limit=40)
+    _print_table(result.people, "Referrals and people (repeat referrals of one person count once)")
+    _print_table(result.overlap.by_count, "People known to 1, 2, 3+ agencies")
     if len(result.overlap.pairs):
-        _print_frame(console, result.overlap.pairs, "People known to both agencies of each pair")
+        _print_table(result.overlap.pairs, "People known to both agencies of each pair")
     if merged is not None:
         write_merged(result.clients, merged, force)
-        console.print(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
+        typer.echo(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
 
 
 @app.command("template")
@@ -688,7 +685,7 @@ def template_command(
 
     Example: needsassess template -o returns/
     """
-    from needsassess.clients.template import write_templates
+    from needsassess.report.clients import write_templates
 
     for path in write_templates(output, force):
         typer.echo(f"Wrote {path}")
