@@ -46,9 +46,11 @@ def write_templates(folder: str | Path, force: bool = False) -> list[Path]:
     folder = Path(folder)
     written = []
     for template in TEMPLATES:
-        path = folder / template.filename
-        write_atomic(path, lambda tmp, t=template: _write_template(t, tmp), force)
-        written.append(path)
+
+        def writer(tmp: Path, template: ReturnTemplate = template) -> None:
+            _write_template(template, tmp)
+
+        written.append(write_atomic(folder / template.filename, writer, force))
     return written
 
 
