@@ -85,7 +85,7 @@ def run(runs: int = 3, quick: bool | None = None) -> list[Result]:
     for rows in sizes:
         files = ensure(rows)
         merged = OUT / f"clients_{rows}.parquet"
-        timings[rows] = measure(_profile_cmd(files, merged), runs=runs if rows == sizes[-1] else 1)
+        timings[rows] = measure(_profile_cmd(files, merged), runs=runs if rows == sizes[-1] else 1, warmup=0)
         t = timings[rows]
         lines.append(
             f"profile {rows:>9,} rows: {t.median:6.1f} s, {rows / t.median:>8,.0f} rows/s, "
