@@ -757,7 +757,13 @@ def profile_command(
         raise typer.BadParameter(f'"{as_of}" is not a date like 2016-03-31', param_hint="--as-of") from None
     secret = load_secret(secret_file)
     plan = plan_agencies(files or [], mapping or [], encoding=encoding, sheet=sheet)
-    result = merge_agencies(plan, secret, as_of=day)
+    from needsassess.report.terminal import Steps
+
+    with Steps(total=len(plan) + 1 + (merged is not None), first="Starting") as steps:
+        result = merge_agencies(plan, secret, as_of=day, on_step=steps.step)
+        if merged is not None:
+            steps.step(f"Writing {merged.name}")
+            write_merged(result.clients, merged, force)
     summary = result.reconciliation.summary_frame()
     summary["header_row"] = summary["header_row"].astype(object).where(summary["header_row"].notna(), "")
     _print_table(summary, "Rows read = used + rejected + set aside")
@@ -769,7 +775,6 @@ def profile_command(
     if len(result.overlap.pairs):
         _print_table(result.overlap.pairs, "People known to both agencies of each pair")
     if merged is not None:
-        write_merged(result.clients, merged, force)
         typer.echo(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
 
 

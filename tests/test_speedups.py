@@ -56,3 +56,41 @@ def test_keyed_hmac_copy_gives_the_same_digest() -> None:
         expected = hmac.new(b"a-secret-of-sixteen-or-more", message.encode(), hashlib.sha256).hexdigest()
         assert secret.digest(message) == expected[: len(secret.digest(message))]
     assert secret.digest("x") == secret.digest("x")
+
+
+def test_parquet_without_pyarrow_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    import sys
+
+    import pandas as pd
+    import pytest
+
+    from needsassess.errors import OutputError
+    from needsassess.report.clients import write_merged
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if not installed
+    with pytest.raises(OutputError) as err:
+        write_merged(pd.DataFrame({"agency": ["a"]}), tmp_path / "clients.parquet")
+    assert str(err.value) == (
+        'cannot write "clients.parquet": parquet needs pyarrow; install it with '
+        'pip install "needsassess[parquet]", or write the merged table as .csv'
+    )
+    assert not (tmp_path / "clients.parquet").exists()
+
+
+def test_merged_parquet_reads_back_smaller_than_csv(tmp_path) -> None:
+    import pandas as pd
+
+    from needsassess.report.clients import write_merged
+
+    frame = pd.DataFrame(
+        {
+            "agency": ["outreach", "idva"] * 500,
+            "referral_date": pd.to_datetime(["2015-04-01", "2015-05-02"] * 500),
+            "client_key": [f"{i:016x}" for i in range(1000)],
+        }
+    )
+    write_merged(frame, tmp_path / "m.parquet")
+    write_merged(frame, tmp_path / "m.csv")
+    back = pd.read_parquet(tmp_path / "m.parquet")
+    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+    assert (tmp_path / "m.parquet").stat().st_size < (tmp_path / "m.csv").stat().st_size
