@@ -1,0 +1,989 @@
+"""The needs profile of victims and perpetrators, and the Part 4 safe-accommodation tables.
+
+From the merged client table (one row per person per agency episode, canonical fields of
+`needsassess.clients.schema`) this module counts what a strategy is written from: "73% of clients have
+children, almost one third report mental health issues, 83% experienced jealous and controlling
+behaviour, the average length of abuse before support was 3 years" (Hartlepool Domestic Abuse Strategy
+2016-2019). Everything here is pure: frames in, unsuppressed counts out. `publish_profile` turns those
+counts into the tables that leave the tool, through `needsassess.disclosure`.
+
+Every share is of the people (or referrals) for whom the item was recorded; "not recorded" is counted
+beside it and never folded into "no".
+
+People and referrals. A referral is one row of the merged table. A person is one `client_key`: within an
+agency, all of that person's referrals to it; for "All agencies", all of their referrals to any agency.
+A person's episodes are combined so that nothing recorded is lost: a need or type of abuse is "yes" if
+any episode records it, "no" if none does and at least one records "no"; characteristics at entry (sex,
+age, ethnic group, employment, risk, length of abuse...) come from the earliest episode that records
+them; outcomes at exit come from the latest episode that records them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+NOT_RECORDED = "not recorded"  # the schema's value (needsassess.clients.schema.NOT_RECORDED)
+YES, NO = "yes", "no"
+ALL_AGENCIES = "All agencies"
+RECORDED = "recorded"
+TOTAL = "total"
+Z_95 = 1.959963984540054
+
+
+class Unit(StrEnum):
+    """What a count counts."""
+
+    PEOPLE = "people"
+    REFERRALS = "referrals"
+
+
+class Kind(StrEnum):
+    FLAG = "flag"  # yes | no | not recorded; the "yes" row is shown
+    CATEGORY = "category"  # one of `values`, or not recorded; every value is shown
+
+
+class Combine(StrEnum):
+    """How one person's episodes become one value."""
+
+    ANY = "any"  # flags: yes if any episode says yes, else no if any says no
+    FIRST = "first"  # the earliest episode that records a value (at entry)
+    LAST = "last"  # the latest episode that records a value (at exit)
+
+
+@dataclass(frozen=True)
+class Characteristic:
+    """One item of the profile: a field of the merged table, or one derived from fields."""
+
+    column: str
+    label: str
+    kind: Kind = Kind.FLAG
+    values: tuple[str, ...] = (YES, NO)
+    labels: dict[str, str] = field(default_factory=dict, hash=False)  # value -> label shown
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """Values that get their own row in published tables."""
+        return (YES,) if self.kind is Kind.FLAG else self.values
+
+    def value_label(self, value: str) -> str:
+        if self.kind is Kind.FLAG:
+            return self.label
+        return self.labels.get(value, value.replace("_", " "))
+
+
+def flag(column: str, label: str) -> Characteristic:
+    return Characteristic(column, label)
+
+
+def category(
+    column: str, label: str, values: Sequence[str], labels: dict[str, str] | None = None
+) -> Characteristic:
+    return Characteristic(column, label, Kind.CATEGORY, tuple(values), labels or {})
+
+
+# Canonical values, as in needsassess.clients.schema.
+SEXES = ("female", "male", "other")
+AGE_BANDS = ("under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+ETHNIC_GROUPS = ("white", "mixed", "asian", "black", "other")
+RISK_LEVELS = ("standard", "medium", "high")
+RELATIONSHIPS = ("partner", "ex_partner", "family", "other")
+ACCOMMODATION_TYPES = ("refuge", "specialist_refuge", "dispersed", "sanctuary", "second_stage", "other")
+UNABLE_REASONS = (
+    "no_space",
+    "needs_unmet",
+    "declined_by_client",
+    "no_contact",
+    "no_recourse",
+    "ineligible",
+    "other",
+)
+SUPPORT_END_REASONS = (
+    "no_longer_needed",
+    "moved_on",
+    "disengaged",
+    "evicted",
+    "returned_to_perpetrator",
+    "other",
+)
+MOVE_ON_DESTINATIONS = (
+    "social_housing",
+    "private_rented",
+    "family_friends",
+    "another_refuge",
+    "own_home",
+    "temporary_accommodation",
+    "returned_to_perpetrator",
+    "other",
+)
+IN_WORK_OR_LEARNING = ("employed", "education")
+EMPLOYMENT_STATUSES = ("employed", "unemployed", "education", "retired", "sick_or_disabled", "other")
+
+SEX_LABELS = {"female": "Female", "male": "Male", "other": "Other"}
+ETHNIC_LABELS = {
+    "white": "White",
+    "mixed": "Mixed or multiple ethnic groups",
+    "asian": "Asian or Asian British",
+    "black": "Black, Black British, Caribbean or African",
+    "other": "Other ethnic group",
+}
+RELATIONSHIP_LABELS = {
+    "partner": "Partner",
+    "ex_partner": "Ex-partner",
+    "family": "Family member",
+    "other": "Other",
+}
+ACCOMMODATION_LABELS = {
+    "refuge": "Refuge",
+    "specialist_refuge": "Specialist refuge",
+    "dispersed": "Dispersed accommodation",
+    "sanctuary": "Sanctuary scheme",
+    "second_stage": "Second stage / move-on",
+    "other": "Other safe accommodation",
+}
+TRIO_VALUES = ("neither", "mental_health_only", "substance_misuse_only", "both")
+TRIO_LABELS = {
+    "neither": "Neither mental ill-health nor substance misuse",
+    "mental_health_only": "Mental ill-health only",
+    "substance_misuse_only": "Substance misuse only",
+    "both": "Both: domestic abuse, mental ill-health and substance misuse (toxic trio)",
+}
+CHILDREN_BANDS = ("0", "1", "2", "3", "4 or more")
+NEEDS_COUNTED = ("mental_health", "substance_misuse", "financial_problems", "housing_need", "neet")
+NEEDS_COUNT_VALUES = ("0", "1", "2", "3 or more")
+
+DEMOGRAPHICS = (
+    category("sex", "Sex", SEXES, SEX_LABELS),
+    category("age_band", "Age band", AGE_BANDS),
+    category("ethnic_group", "Ethnic group", ETHNIC_GROUPS, ETHNIC_LABELS),
+    flag("disability", "Disability"),
+    flag("lgbt", "LGBT+"),
+    flag("pregnant", "Pregnant"),
+)
+NEEDS = (
+    flag("has_children", "Has children"),
+    flag("mental_health", "Mental health"),
+    flag("substance_misuse", "Substance misuse (alcohol or drugs)"),
+    flag("alcohol_misuse", "Alcohol misuse"),
+    flag("drug_misuse", "Drug misuse"),
+    flag("financial_problems", "Financial problems"),
+    flag("housing_need", "Housing need"),
+    flag("neet", "Not in employment, education or training"),
+)
+CHILDREN = (category("children_band", "Number of children", CHILDREN_BANDS),)
+MULTIPLE_NEEDS = (
+    category("toxic_trio", "Mental ill-health and substance misuse", TRIO_VALUES, TRIO_LABELS),
+    category("needs_count", "Number of needs", NEEDS_COUNT_VALUES),
+)
+ABUSE_TYPES = (
+    flag("jealous_controlling", "Jealous and controlling behaviour"),
+    flag("harassment_stalking", "Harassment and stalking"),
+    flag("physical", "Physical abuse"),
+    flag("sexual", "Sexual abuse"),
+    flag("emotional", "Emotional abuse"),
+    flag("financial", "Financial abuse"),
+)
+ABUSE_CONTEXT = (
+    category("risk_level", "Risk level", RISK_LEVELS),
+    category("perpetrator_relationship", "Perpetrator relationship", RELATIONSHIPS, RELATIONSHIP_LABELS),
+    category("perpetrator_sex", "Perpetrator sex", SEXES, SEX_LABELS),
+    flag("lives_with_perpetrator", "Lives with the perpetrator"),
+    flag("repeat_referral", "Repeat referral (as recorded by the agency)"),
+    flag("referred_again", "Referred more than once in the period"),
+)
+OUTCOMES = (
+    flag("abuse_reduced", "Abuse stopped or reduced"),
+    flag("feels_safer", "Feels safer"),
+    flag("quality_of_life_improved", "Quality of life improved"),
+)
+PERPETRATOR = (
+    category("sex", "Sex", SEXES, SEX_LABELS),
+    category("age_band", "Age band", AGE_BANDS),
+    flag("alcohol_misuse", "Alcohol misuse"),
+    flag("drug_misuse", "Drug misuse"),
+    flag("mental_health", "Mental health"),
+    flag("financial_problems", "Financial problems"),
+    flag("previous_da_record", "Previous domestic abuse record"),
+    flag("repeat_offender", "Repeat domestic abuse perpetrator"),
+)
+SPECIALIST = (
+    flag("minoritised", "Black and minoritised (ethnic group other than White)"),
+    flag("disability", "Disabled"),
+    flag("lgbt", "LGBT+"),
+    flag("mental_health", "Mental health"),
+    flag("substance_misuse", "Substance misuse (alcohol or drugs)"),
+    flag("male_victim", "Male victim"),
+    flag("young_victim", "Young victim (aged 16-24)"),
+    flag("older_victim", "Older victim (aged 65+)"),
+    flag("any_specialist", "At least one of these characteristics"),
+)
+
+# Fields taken at exit rather than at entry when a person's episodes are combined.
+AT_EXIT = frozenset(
+    {"abuse_reduced", "feels_safer", "quality_of_life_improved", "support_end_reason", "move_on_destination"}
+)
+FLAG_FIELDS = frozenset(
+    c.column
+    for group in (DEMOGRAPHICS, NEEDS, ABUSE_TYPES, ABUSE_CONTEXT, PERPETRATOR)
+    for c in group
+    if c.kind is Kind.FLAG
+) | {"from_out_of_area"}
+DERIVED = frozenset(
+    {"neet", "children_band", "toxic_trio", "needs_count", "referred_again", "minoritised", "male_victim",
+     "young_victim", "older_victim", "any_specialist", "age_band"}
+)  # fmt: skip
+
+
+# --- records -------------------------------------------------------------------------------------------
+
+
+def _text_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A categorical or flag column as plain text, with every kind of missing as "not recorded"."""
+    if name not in frame:
+        return pd.Series(NOT_RECORDED, index=frame.index, dtype=object)
+    column = frame[name].astype(object)
+    return column.where(column.notna() & (column.astype(str).str.strip() != ""), NOT_RECORDED).astype(object)
+
+
+def _number_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return pd.to_numeric(frame[name], errors="coerce").astype(float)
+
+
+def victim_records(clients: pd.DataFrame) -> pd.DataFrame:
+    """The victims' (clients') rows of the merged table."""
+    if "record_type" not in clients:
+        return clients
+    return clients[clients["record_type"].astype(object) == "victim"]
+
+
+def perpetrator_records(clients: pd.DataFrame) -> pd.DataFrame:
+    """The perpetrators' rows of the merged table (police or perpetrator-programme data)."""
+    if "record_type" not in clients:
+        return clients.iloc[0:0]
+    return clients[clients["record_type"].astype(object) == "perpetrator"]
+
+
+def age_band_of(age: float) -> str:
+    """Band of an age in years, as the schema bands it; not recorded when missing."""
+    if age is None or age != age:
+        return NOT_RECORDED
+    for label, low, high in (
+        ("under 16", 0, 15),
+        ("16-17", 16, 17),
+        ("18-24", 18, 24),
+        ("25-34", 25, 34),
+        ("35-44", 35, 44),
+        ("45-54", 45, 54),
+        ("55-64", 55, 64),
+        ("65+", 65, 10_000),
+    ):
+        if low <= age <= high:
+            return label
+    return NOT_RECORDED
+
+
+def combine_people(records: pd.DataFrame, by: Sequence[str] = ("client_key",)) -> pd.DataFrame:
+    """One row per person (per `by` group): episodes combined as the module docstring says.
+
+    Adds `referrals` (the person's number of episodes in the group).
+    """
+    by = list(by)
+    if records.empty:
+        out = records.iloc[0:0].copy()
+        out["referrals"] = pd.Series(dtype="int64")
+        return out
+    order = records.sort_values(
+        [c for c in ("referral_date", "referral_number", "source_row") if c in records], kind="stable"
+    )
+    grouped_keys = [order[c].astype(object) for c in by]
+    pieces: dict[str, pd.Series] = {}
+    flags = [c for c in order.columns if c in FLAG_FIELDS]
+    if flags:
+        codes = pd.DataFrame(
+            {c: _text_column(order, c).map({YES: 2, NO: 1}).fillna(0).astype(int) for c in flags},
+            index=order.index,
+        )
+        best = codes.groupby(grouped_keys, sort=False).max()
+        for c in flags:
+            pieces[c] = best[c].map({2: YES, 1: NO, 0: NOT_RECORDED})
+    others = [c for c in order.columns if c not in flags and c not in by]
+    if others:
+        plain = pd.DataFrame(index=order.index)
+        for c in others:
+            column = order[c].astype(object)
+            plain[c] = column.where(column.notna() & (column != NOT_RECORDED), None)
+        grouped = plain.groupby(grouped_keys, sort=False)
+        first, last = grouped.first(), grouped.last()
+        for c in others:
+            pieces[c] = last[c] if c in AT_EXIT else first[c]
+    sizes = order.groupby(grouped_keys, sort=False).size()
+    out = pd.DataFrame(pieces, index=sizes.index)
+    out["referrals"] = sizes.astype("int64")
+    out = out.reset_index()
+    out.columns = [*by, *out.columns[len(by) :]]
+    return out
+
+
+def derive(frame: pd.DataFrame, unit: Unit) -> pd.DataFrame:
+    """Add the derived items (NEET, number of children, toxic trio, specialist characteristics...)."""
+    out = frame.copy()
+    employment = _text_column(out, "employment_status")
+    out["neet"] = np.where(
+        employment == NOT_RECORDED,
+        NOT_RECORDED,
+        np.where(employment.isin(IN_WORK_OR_LEARNING), NO, YES),
+    )
+    out["age_band"] = _number_column(out, "age").map(age_band_of)
+    if "age" not in frame and "age_band" in frame:  # a table with bands only
+        out["age_band"] = _text_column(frame, "age_band")
+    children = _number_column(out, "children_count")
+    has_children = _text_column(out, "has_children")
+    band = children.map(lambda n: NOT_RECORDED if n != n else ("4 or more" if n >= 4 else str(int(n))))
+    band = band.where(~((band == NOT_RECORDED) & (has_children == NO)), "0")
+    out["children_band"] = band
+    mental, substance = _text_column(out, "mental_health"), _text_column(out, "substance_misuse")
+    out["toxic_trio"] = np.select(
+        [
+            (mental == NOT_RECORDED) | (substance == NOT_RECORDED),
+            (mental == YES) & (substance == YES),
+            mental == YES,
+            substance == YES,
+        ],
+        [NOT_RECORDED, "both", "mental_health_only", "substance_misuse_only"],
+        "neither",
+    )
+    needs = pd.DataFrame({c: _text_column(out, c) for c in NEEDS_COUNTED})
+    needs_yes = (needs == YES).sum(axis=1)
+    out["needs_count"] = np.where(
+        (needs == NOT_RECORDED).any(axis=1),
+        NOT_RECORDED,
+        np.where(needs_yes >= 3, "3 or more", needs_yes.astype(str)),
+    )
+    if unit is Unit.PEOPLE and "referrals" in out:
+        out["referred_again"] = np.where(out["referrals"] > 1, YES, NO)
+    else:
+        number = _number_column(out, "referral_number")
+        out["referred_again"] = np.where(number.isna(), NOT_RECORDED, np.where(number > 1, YES, NO))
+    ethnic = _text_column(out, "ethnic_group")
+    out["minoritised"] = np.where(ethnic == NOT_RECORDED, NOT_RECORDED, np.where(ethnic == "white", NO, YES))
+    sex = _text_column(out, "sex")
+    out["male_victim"] = np.where(sex == NOT_RECORDED, NOT_RECORDED, np.where(sex == "male", YES, NO))
+    age = _number_column(out, "age")
+    out["young_victim"] = np.where(age.isna(), NOT_RECORDED, np.where((age >= 16) & (age <= 24), YES, NO))
+    out["older_victim"] = np.where(age.isna(), NOT_RECORDED, np.where(age >= 65, YES, NO))
+    specialist = pd.DataFrame(
+        {c.column: _text_column(out, c.column) for c in SPECIALIST if c.column != "any_specialist"}
+    )
+    out["any_specialist"] = np.where(
+        (specialist == YES).any(axis=1),
+        YES,
+        np.where((specialist == NO).all(axis=1), NO, NOT_RECORDED),
+    )
+    return out
+
+
+# --- counting ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """A column of the profile: all agencies together, or one agency."""
+
+    label: str
+    agency: str | None = None  # None: all agencies
+
+
+def groups_of(records: pd.DataFrame) -> list[Group]:
+    """All agencies, then each agency in the order met (only when there is more than one)."""
+    agencies = list(dict.fromkeys(records["agency"].astype(object))) if "agency" in records else []
+    groups = [Group(ALL_AGENCIES)]
+    if len(agencies) > 1:
+        groups += [Group(str(a), a) for a in agencies]
+    return groups
+
+
+def units_frames(records: pd.DataFrame, unit: Unit) -> dict[str, pd.DataFrame]:
+    """For each group, the rows to count: referrals as they are, or people combined within the group."""
+    frames: dict[str, pd.DataFrame] = {}
+    for group in groups_of(records):
+        rows = records if group.agency is None else records[records["agency"].astype(object) == group.agency]
+        if unit is Unit.PEOPLE:
+            rows = combine_people(rows) if "client_key" in rows else rows.assign(referrals=1)
+        frames[group.label] = derive(rows, unit)
+    return frames
+
+
+@dataclass
+class ShareCounts:
+    """Unsuppressed counts of one characteristic: rows = values then "not recorded"; columns = groups."""
+
+    characteristic: Characteristic
+    unit: Unit
+    counts: pd.DataFrame
+    additive: bool  # True when the "All agencies" column is the sum of the agency columns
+
+    def count(self, value: str, group: str = ALL_AGENCIES) -> int:
+        return int(self.counts.at[value, group])
+
+    def recorded(self, group: str = ALL_AGENCIES) -> int:
+        return int(self.counts.loc[list(self.characteristic.values), group].sum())
+
+    def not_recorded(self, group: str = ALL_AGENCIES) -> int:
+        return int(self.counts.at[NOT_RECORDED, group])
+
+    def share(self, value: str = YES, group: str = ALL_AGENCIES) -> float | None:
+        """Fraction of those recorded (0-1); None when nobody is recorded."""
+        base = self.recorded(group)
+        return self.count(value, group) / base if base else None
+
+
+def count_characteristic(frames: dict[str, pd.DataFrame], c: Characteristic, unit: Unit) -> ShareCounts:
+    """Count each value of a characteristic in every group; anything not an allowed value is not recorded."""
+    columns = {}
+    for label, frame in frames.items():
+        values = _text_column(frame, c.column)
+        values = values.where(values.isin(c.values), NOT_RECORDED)
+        columns[label] = values.value_counts().reindex([*c.values, NOT_RECORDED], fill_value=0)
+    counts = pd.DataFrame(columns, index=[*c.values, NOT_RECORDED]).fillna(0).astype("int64")
+    return ShareCounts(c, unit, counts, additive=unit is Unit.REFERRALS and len(frames) > 1)
+
+
+@dataclass
+class ShareTable:
+    """A published table of shares (demographics, needs, abuse...): several characteristics, two units."""
+
+    name: str
+    title: str
+    items: list[ShareCounts]
+    base: str  # what the denominator is, in words
+    notes: list[str] = field(default_factory=list)
+    chart: bool = False  # a bar chart of the "All agencies", people rows
+
+    def item(self, field_name: str, unit: Unit = Unit.PEOPLE) -> ShareCounts:
+        for it in self.items:
+            if it.characteristic.column == field_name and it.unit is unit:
+                return it
+        raise KeyError(field_name)
+
+
+def share_table(
+    name: str,
+    title: str,
+    characteristics: Iterable[Characteristic],
+    frames_by_unit: dict[Unit, dict[str, pd.DataFrame]],
+    base: str,
+    notes: Sequence[str] = (),
+    chart: bool = False,
+) -> ShareTable:
+    items = [
+        count_characteristic(frames, c, unit)
+        for unit, frames in frames_by_unit.items()
+        for c in characteristics
+    ]
+    return ShareTable(name, title, items, base, list(notes), chart)
+
+
+@dataclass
+class DurationStats:
+    """Length of abuse before support, in months, for each group and unit."""
+
+    unit: Unit
+    group: str
+    recorded: int
+    not_recorded: int
+    mean_months: float | None
+    median_months: float | None
+
+
+def duration_stats(frames_by_unit: dict[Unit, dict[str, pd.DataFrame]]) -> list[DurationStats]:
+    out = []
+    for unit, frames in frames_by_unit.items():
+        for label, frame in frames.items():
+            months = _number_column(frame, "abuse_duration_months")
+            known = months.dropna()
+            out.append(
+                DurationStats(
+                    unit,
+                    label,
+                    int(known.size),
+                    int(months.isna().sum()),
+                    float(known.mean()) if known.size else None,
+                    float(known.median()) if known.size else None,
+                )
+            )
+    return out
+
+
+# --- representation --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PopulationShares:
+    """The local population's share (0-1) of each value of a characteristic, and where it comes from."""
+
+    column: str
+    shares: dict[str, float]
+    source: str
+
+
+def population_shares_from(population: pd.DataFrame, min_age: int = 16) -> list[PopulationShares]:
+    """Sex and age-band shares of the local population aged `min_age`+ (tidy Population frame)."""
+    frame = population[population["age"] >= min_age]
+    total = float(frame["population"].sum())
+    if total <= 0:
+        return []
+    by_sex = frame.groupby("sex")["population"].sum() / total
+    bands = frame["age"].map(age_band_of)
+    by_band = frame.groupby(bands)["population"].sum() / total
+    year = ""
+    if "year" in frame and frame["year"].notna().any():
+        year = f"mid-{int(frame['year'].dropna().iloc[0])} "
+    area = str(frame["area_name"].iloc[0]) if "area_name" in frame and len(frame) else "the area"
+    source = f"{year}population estimates for {area}, residents aged {min_age}+"
+    return [
+        PopulationShares("sex", {str(k): float(v) for k, v in by_sex.items()}, source),
+        PopulationShares("age_band", {str(k): float(v) for k, v in by_band.items()}, source),
+    ]
+
+
+def wilson_interval(k: float, n: float, z: float = Z_95) -> tuple[float, float]:
+    """95% Wilson score interval for a proportion k/n (fractions 0-1)."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def compare_with_population(k: float, n: float, population_share: float) -> str:
+    """Over- or under-represented when the population share lies outside the clients' 95% interval."""
+    low, high = wilson_interval(k, n)
+    if population_share < low:
+        return "over-represented"
+    if population_share > high:
+        return "under-represented"
+    return "similar to the population"
+
+
+# --- the profiles ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class VictimProfile:
+    """Victims/survivors supported by local services: unsuppressed counts, per agency and combined."""
+
+    demographics: ShareTable
+    needs: ShareTable
+    children: ShareTable
+    multiple_needs: ShareTable
+    abuse_types: ShareTable
+    abuse_context: ShareTable
+    outcomes: ShareTable
+    duration: list[DurationStats]
+    population: list[PopulationShares]
+    people: int
+    referrals: int
+    agencies: list[str]
+
+    @property
+    def tables(self) -> list[ShareTable]:
+        return [
+            self.demographics,
+            self.needs,
+            self.children,
+            self.multiple_needs,
+            self.abuse_types,
+            self.abuse_context,
+            self.outcomes,
+        ]
+
+    def duration_for(self, group: str = ALL_AGENCIES, unit: Unit = Unit.PEOPLE) -> DurationStats:
+        return next(d for d in self.duration if d.group == group and d.unit is unit)
+
+
+@dataclass
+class PerpetratorProfile:
+    """Perpetrators in police or programme records."""
+
+    profile: ShareTable
+    people: int
+    referrals: int
+    agencies: list[str]
+
+
+def _frames_by_unit(records: pd.DataFrame) -> dict[Unit, dict[str, pd.DataFrame]]:
+    return {unit: units_frames(records, unit) for unit in (Unit.PEOPLE, Unit.REFERRALS)}
+
+
+def _people(records: pd.DataFrame) -> int:
+    return int(records["client_key"].nunique()) if "client_key" in records else len(records)
+
+
+def profile_victims(
+    clients: pd.DataFrame, population: Sequence[PopulationShares] = ()
+) -> VictimProfile | None:
+    """The victim profile of the merged client table; None when it holds no victim records."""
+    records = victim_records(clients)
+    if records.empty:
+        return None
+    frames = _frames_by_unit(records)
+    base = "those for whom it was recorded; not recorded is counted beside it and left out of the base"
+    return VictimProfile(
+        demographics=share_table("victims_demographics", "Who the victims are", DEMOGRAPHICS, frames, base),
+        needs=share_table(
+            "victims_needs",
+            "Needs of victims",
+            NEEDS,
+            frames,
+            base,
+            [
+                "Not in employment, education or training: employment status recorded as anything other than "
+                "employed or in education (unemployed, sick or disabled, retired, other)."
+            ],
+            chart=True,
+        ),
+        children=share_table(
+            "victims_children",
+            "Number of children",
+            CHILDREN,
+            frames,
+            base,
+            ['"0" includes people recorded as having no children where no number was given.'],
+        ),
+        multiple_needs=share_table(
+            "victims_multiple_needs",
+            "Multiple needs: the toxic trio and the number of needs",
+            MULTIPLE_NEEDS,
+            frames,
+            "people for whom every need in the combination was recorded",
+            [
+                "Toxic trio: domestic abuse (every client) with mental ill-health and substance misuse.",
+                "Number of needs counts mental health, substance misuse, financial problems, housing need and "
+                "not in employment, education or training; it is not recorded when any of the five is not.",
+            ],
+        ),
+        abuse_types=share_table(
+            "victims_abuse_types",
+            "Types of abuse experienced",
+            ABUSE_TYPES,
+            frames,
+            base,
+            ["A person may have experienced several types of abuse, so shares add up to more than 100%."],
+            chart=True,
+        ),
+        abuse_context=share_table(
+            "victims_abuse_context",
+            "Risk, the perpetrator and repeat referrals",
+            ABUSE_CONTEXT,
+            frames,
+            base,
+            [
+                "Referred more than once in the period: people with two or more referrals to the agency "
+                "(to any agency for All agencies); for referrals, the second and later referrals."
+            ],
+        ),
+        outcomes=share_table(
+            "victims_outcomes",
+            "Outcomes at exit",
+            OUTCOMES,
+            frames,
+            "those whose outcome at exit was recorded",
+            ["Outcomes are taken from each person's latest episode that records them."],
+        ),
+        duration=duration_stats(frames),
+        population=list(population),
+        people=_people(records),
+        referrals=len(records),
+        agencies=[g.label for g in groups_of(records) if g.agency is not None] or _agencies(records),
+    )
+
+
+def _agencies(records: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(str(a) for a in records["agency"])) if "agency" in records else []
+
+
+def profile_perpetrators(clients: pd.DataFrame) -> PerpetratorProfile | None:
+    """The perpetrator profile; None when the merged table holds no perpetrator records."""
+    records = perpetrator_records(clients)
+    if records.empty:
+        return None
+    frames = _frames_by_unit(records)
+    return PerpetratorProfile(
+        profile=share_table(
+            "perpetrators_profile",
+            "Perpetrators: sex, age and needs",
+            PERPETRATOR,
+            frames,
+            "those for whom it was recorded; not recorded is counted beside it and left out of the base",
+            chart=True,
+        ),
+        people=_people(records),
+        referrals=len(records),
+        agencies=_agencies(records),
+    )
+
+
+# --- safe accommodation (Domestic Abuse Act 2021 Part 4) -----------------------------------------------------
+
+
+@dataclass
+class CrossTable:
+    """A two-way table of counts with a total row and a total column, laid out as the Part 4 return asks."""
+
+    name: str
+    title: str
+    counts: pd.DataFrame  # index = row labels (last: "Total"), columns (last: "Total")
+    row_label: str
+    base: str
+    notes: list[str] = field(default_factory=list)
+    share_of_total: bool = True  # add each row's share of the grand total
+
+
+@dataclass
+class SafeAccommodation:
+    """The Part 4 annual-return tables from the records of safe-accommodation services."""
+
+    people_supported: CrossTable
+    specialist: ShareTable
+    unable_to_support: CrossTable
+    support_ended: CrossTable
+    move_on: CrossTable
+    out_of_area: CrossTable
+    households: int
+    agencies: list[str]
+    children_not_recorded: int
+
+    @property
+    def tables(self) -> list[CrossTable | ShareTable]:
+        return [
+            self.people_supported,
+            self.specialist,
+            self.unable_to_support,
+            self.support_ended,
+            self.move_on,
+            self.out_of_area,
+        ]
+
+
+TOTAL_LABEL = "Total"
+
+
+def safe_accommodation_records(clients: pd.DataFrame) -> pd.DataFrame:
+    """Victim records of safe-accommodation services: refuge services, or any row with an accommodation
+    type or a referral outcome recorded."""
+    records = victim_records(clients)
+    if records.empty:
+        return records
+    service = _text_column(records, "service_type")
+    accommodation = _text_column(records, "accommodation_type")
+    outcome = _text_column(records, "referral_outcome")
+    mask = (service == "refuge") | (accommodation != NOT_RECORDED) | (outcome != NOT_RECORDED)
+    return records[mask]
+
+
+def _cross(
+    rows: pd.Series,
+    row_values: Sequence[str],
+    columns: pd.Series | None,
+    column_values: Sequence[str],
+    row_labels: dict[str, str],
+    column_labels: dict[str, str],
+    weights: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Count (or sum weights) by row value x column value, with not recorded rows/columns and totals."""
+    row_keys = [*row_values, NOT_RECORDED]
+    column_keys = [*column_values, NOT_RECORDED] if columns is not None else ["count"]
+    r = rows.where(rows.isin(row_values), NOT_RECORDED)
+    c = columns.where(columns.isin(column_values), NOT_RECORDED) if columns is not None else None
+    w = weights if weights is not None else pd.Series(1, index=rows.index)
+    grid = pd.DataFrame(0, index=row_keys, columns=column_keys, dtype="int64")
+    if len(rows):
+        frame = pd.DataFrame({"r": r.values, "c": (c.values if c is not None else "count"), "w": w.values})
+        summed = frame.groupby(["r", "c"])["w"].sum()
+        for (rv, cv), n in summed.items():
+            grid.at[rv, cv] = int(n)
+    labels_r = {k: row_labels.get(k, k.replace("_", " ").capitalize()) for k in row_keys}
+    labels_r[NOT_RECORDED] = "Not recorded"
+    labels_c = {k: column_labels.get(k, k.replace("_", " ").capitalize()) for k in column_keys}
+    labels_c[NOT_RECORDED] = "Not recorded"
+    grid = grid.rename(index=labels_r, columns=labels_c)
+    if columns is not None:
+        grid[TOTAL_LABEL] = grid.sum(axis=1)
+    grid.loc[TOTAL_LABEL] = grid.sum(axis=0)
+    return grid
+
+
+def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | None:
+    """The Part 4 tables; None when no record is of a safe-accommodation service."""
+    records = safe_accommodation_records(clients)
+    if records.empty:
+        return None
+    records = records.copy()
+    outcome = _text_column(records, "referral_outcome")
+    # A referral counts as supported unless recorded as unable to support.
+    supported = records[outcome != "unable_to_support"]
+    supported_people = (
+        combine_people(supported) if "client_key" in supported and len(supported) else supported
+    )
+    # Each adult once, in the accommodation of their latest supported episode.
+    if "client_key" in supported and len(supported):
+        latest = (
+            supported.sort_values(
+                [c for c in ("referral_date", "referral_number", "source_row") if c in supported],
+                kind="stable",
+            )
+            .groupby("client_key", sort=False)
+            .tail(1)
+        )
+    else:
+        latest = supported
+    sex = _text_column(latest, "sex")
+    acc_latest = _text_column(latest, "accommodation_type")
+    adults = _cross(
+        acc_latest,
+        ACCOMMODATION_TYPES,
+        sex.map({"female": "women", "male": "men", "other": "other"}).fillna(NOT_RECORDED),
+        ("women", "men", "other"),
+        ACCOMMODATION_LABELS,
+        {"women": "Women", "men": "Men", "other": "Other adults"},
+    )
+    children = _number_column(latest, "children_supported")
+    child_counts = _cross(
+        acc_latest,
+        ACCOMMODATION_TYPES,
+        None,
+        (),
+        ACCOMMODATION_LABELS,
+        {"count": "Children"},
+        children.fillna(0).astype(int),
+    )["Children"]
+    people = adults.drop(columns=TOTAL_LABEL).rename(columns={"Not recorded": "Adults, sex not recorded"})
+    people["Children"] = child_counts
+    people[TOTAL_LABEL] = people.sum(axis=1)
+    people_supported = CrossTable(
+        "safe_people_supported",
+        "People supported in safe accommodation, by type of accommodation",
+        people,
+        "Accommodation type",
+        "people supported (each adult once, in the accommodation of their latest stay; children as recorded "
+        "with the adult)",
+        [
+            "The return also asks for trans adults; the client schema records sex as female, male or other, "
+            "so trans adults are counted under their recorded sex.",
+        ],
+        share_of_total=False,
+    )
+    sp_frames = {
+        Unit.PEOPLE: {ALL_AGENCIES: derive(supported_people, Unit.PEOPLE)} if len(supported_people) else {}
+    }
+    specialist = share_table(
+        "safe_specialist",
+        "Specialist characteristics of people supported in safe accommodation",
+        SPECIALIST,
+        sp_frames,
+        "people supported for whom the characteristic was recorded",
+        ["Characteristics as the Part 4 return names them; check the current return's list before copying."],
+    )
+    unable = records[outcome == "unable_to_support"]
+    unable_table = CrossTable(
+        "safe_unable_to_support",
+        "Households unable to be supported, by reason and type of accommodation",
+        _cross(
+            _text_column(unable, "unable_reason"),
+            UNABLE_REASONS,
+            _text_column(unable, "accommodation_type"),
+            ACCOMMODATION_TYPES,
+            {"no_recourse": "No recourse to public funds", "needs_unmet": "Needs could not be met"},
+            ACCOMMODATION_LABELS,
+        ),
+        "Reason",
+        "referrals (households) recorded as unable to be supported",
+    )
+    end_reason = _text_column(supported, "support_end_reason")
+    destination = _text_column(supported, "move_on_destination")
+    ended = supported[(end_reason != NOT_RECORDED) | (destination != NOT_RECORDED)]
+    ended_table = CrossTable(
+        "safe_support_ended",
+        "Households whose support ended, by reason and type of accommodation",
+        _cross(
+            _text_column(ended, "support_end_reason"),
+            SUPPORT_END_REASONS,
+            _text_column(ended, "accommodation_type"),
+            ACCOMMODATION_TYPES,
+            {},
+            ACCOMMODATION_LABELS,
+        ),
+        "Reason support ended",
+        "supported households with a reason support ended or a move-on destination recorded",
+    )
+    moved = ended[_text_column(ended, "accommodation_type") != "sanctuary"]
+    move_on = CrossTable(
+        "safe_move_on",
+        "Move-on destinations of households leaving safe accommodation (not sanctuary schemes)",
+        _cross(
+            _text_column(moved, "move_on_destination"),
+            MOVE_ON_DESTINATIONS,
+            None,
+            (),
+            {"family_friends": "Family or friends"},
+            {"count": "Households"},
+        ),
+        "Destination",
+        "households whose support ended, other than in sanctuary schemes",
+    )
+    out_of_area = CrossTable(
+        "safe_out_of_area",
+        "Households supported from outside the area, by type of accommodation",
+        _cross(
+            _text_column(supported, "accommodation_type"),
+            ACCOMMODATION_TYPES,
+            _text_column(supported, "from_out_of_area"),
+            (YES, NO),
+            ACCOMMODATION_LABELS,
+            {YES: "From outside the area", NO: "From within the area"},
+        ),
+        "Accommodation type",
+        "supported referrals (households)",
+        share_of_total=False,
+    )
+    return SafeAccommodation(
+        people_supported,
+        specialist,
+        unable_table,
+        ended_table,
+        move_on,
+        out_of_area,
+        households=len(records),
+        agencies=_agencies(records),
+        children_not_recorded=int(children.isna().sum()),
+    )
+
+
+# --- everything ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientProfile:
+    """The unsuppressed profile of a merged client table. Only `publish_profile` output leaves the tool."""
+
+    victims: VictimProfile | None
+    perpetrators: PerpetratorProfile | None
+    safe_accommodation: SafeAccommodation | None
+
+
+def profile_clients(clients: pd.DataFrame, population: Sequence[PopulationShares] = ()) -> ClientProfile:
+    """Victim profile, perpetrator profile and safe-accommodation tables of a merged client table."""
+    return ClientProfile(
+        profile_victims(clients, population),
+        profile_perpetrators(clients),
+        profile_safe_accommodation(clients),
+    )
