@@ -117,7 +117,7 @@ def prevalence(
 
     try:
         rule = parse_rounding(rounding)
-    except ValueError as exc:
+    except (ValueError, NeedsAssessError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--rounding") from None
     local = select_area(read_population(population, sheet=sheet, year=year), area)
     results = [

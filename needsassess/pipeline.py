@@ -111,7 +111,7 @@ def prevalence_stage(assessment: Assessment) -> None:
         )
     try:
         rounding = parse_rounding(section.get("rounding"))
-    except ValueError as exc:
+    except (ValueError, ConfigError) as exc:
         raise ConfigError(assessment.config.path, Problem("bad-value", f"[prevalence] {exc}")) from None
     assert assessment.population is not None
     for ref in packs:
