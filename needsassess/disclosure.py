@@ -164,6 +164,36 @@ class SuppressionEntry:
     reason: str
 
 
+@dataclass(frozen=True)
+class Margin:
+    """One more equation a reader can use: the cell `total` is the sum of `cells`.
+
+    Cells are (row label, column label). Use margins for subtotals beside a total: a "Recorded" row that
+    adds up the categories, under a "Total" row that adds "Recorded" and "Not recorded".
+    """
+
+    total: tuple[Hashable, Hashable]
+    cells: tuple[tuple[Hashable, Hashable], ...]
+
+
+def margins_of(
+    rows: Sequence[tuple[Hashable, Sequence[Hashable]]] = (),
+    columns: Sequence[tuple[Hashable, Sequence[Hashable]]] = (),
+    *,
+    row_labels: Sequence[Hashable],
+    column_labels: Sequence[Hashable],
+) -> list[Margin]:
+    """Margins for whole rows and columns of totals and subtotals.
+
+    `rows`: (total row, rows it adds up), repeated down every column; `columns`: (total column,
+    columns it adds up), repeated along every row. For a "Recorded" subtotal and a "Total":
+    rows=[("Recorded", categories), ("Total", ["Recorded", "Not recorded"])].
+    """
+    out = [Margin((total, c), tuple((r, c) for r in parts)) for total, parts in rows for c in column_labels]
+    out += [Margin((r, total), tuple((r, c) for c in parts)) for total, parts in columns for r in row_labels]
+    return out
+
+
 @dataclass
 class Disclosed:
     """A table ready to publish: display values (ints, floats for shares, marker strings) and why."""
@@ -205,6 +235,8 @@ def apply_disclosure(
     total_row: Hashable | None = None,
     total_col: Hashable | None = None,
     shares: Mapping[str, tuple[Hashable, Hashable | None]] | None = None,
+    margins: Sequence[Margin] = (),
+    share_base_row: Hashable | None = None,
 ) -> Disclosed:
     """Apply a disclosure rule to a table of counts with optional margins, and add suppressed shares.
 
@@ -212,11 +244,16 @@ def apply_disclosure(
     must add up. `shares` maps a new column to (numerator column, denominator column); a denominator of
     None means the numerator column's total row. Shares are fractions (0-1) of the published figures
     (the rounded ones under nhsd), or None when the denominator is 0.
+
+    `margins` adds equations beyond one total row and column (subtotals: see `Margin`, `margins_of`);
+    every one is checked like a row or column with a total. `share_base_row` names the row a share with
+    denominator None divides by, when it is not the total row (a "Recorded" subtotal, say).
     """
     name = table_name or "table"
     counts = _validate(table, name, total_row, total_col)
     rows, cols = list(table.index), list(table.columns)
-    grid = _Grid(counts, rows, cols, _lines(rows, cols, total_row, total_col))
+    lines = _lines(rows, cols, total_row, total_col) + _margin_lines(table, counts, margins, name)
+    grid = _Grid(counts, rows, cols, lines)
     status = np.where([[rule.is_primary(v) for v in r] for r in counts], _PRIMARY, _VISIBLE).reshape(-1)
     log = [
         SuppressionEntry(name, *grid.where(k), "primary", rule.primary_reason)
@@ -236,7 +273,10 @@ def apply_disclosure(
             display.iat[i, j] = rule.marker if s == _PRIMARY else rule.secondary_marker
             mask.iat[i, j] = True
     if shares:
-        _add_shares(display, mask, shares, total_row, rule, name, log, withheld)
+        base_row = share_base_row if share_base_row is not None else total_row
+        if base_row is not None and base_row not in table.index:
+            raise InputError(None, Problem("missing-total", f'table "{name}" has no row "{base_row}"'))
+        _add_shares(display, mask, shares, base_row, rule, name, log, withheld)
     return Disclosed(display=display, suppressed=mask, log=log, rule=rule, withheld=withheld)
 
 
@@ -379,6 +419,47 @@ def _lines(
             cells = tuple(i * n + j for i in range(len(rows)) if i != tr)
             if cells:
                 lines.append(_Line("column", str(label), cells, tr * n + j))
+    return lines
+
+
+def _margin_lines(
+    table: pd.DataFrame, counts: list[list[int]], margins: Sequence[Margin], name: str
+) -> list[_Line]:
+    """Equations from explicit margins; each must name cells of the table and add up."""
+    rows, cols = list(table.index), list(table.columns)
+    n = len(cols)
+    problems: list[Problem] = []
+    lines: list[_Line] = []
+
+    def position(cell: tuple[Hashable, Hashable]) -> int | None:
+        r, c = cell
+        if r not in table.index or c not in table.columns:
+            problems.append(
+                Problem("missing-cell", f'table "{name}" has no cell at row "{r}", column "{c}" for a margin')
+            )
+            return None
+        return rows.index(r) * n + cols.index(c)
+
+    for m in margins:
+        total = position(m.total)
+        cells = [position(c) for c in m.cells]
+        if total is None or any(c is None for c in cells):
+            continue
+        members = [c for c in cells if c is not None]
+        got = sum(counts[k // n][k % n] for k in members)
+        want = counts[total // n][total % n]
+        if got != want:
+            problems.append(
+                Problem(
+                    "total-mismatch",
+                    f'table "{name}": the cells of the total at row "{m.total[0]}", column "{m.total[1]}" '
+                    f"add up to {got} but it says {want}",
+                )
+            )
+        if members:
+            lines.append(_Line("total", f"{m.total[0]}, {m.total[1]}", tuple(members), total))
+    if problems:
+        raise InputError(None, problems)
     return lines
 
 
