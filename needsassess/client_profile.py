@@ -28,6 +28,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from needsassess.disclosure import DEFAULT_RULE, Margin, Rule, SuppressionEntry, apply_disclosure, margins_of
+
 NOT_RECORDED = "not recorded"  # the schema's value (needsassess.clients.schema.NOT_RECORDED)
 YES, NO = "yes", "no"
 ALL_AGENCIES = "All agencies"
@@ -614,10 +616,23 @@ class VictimProfile:
 class PerpetratorProfile:
     """Perpetrators in police or programme records."""
 
-    profile: ShareTable
+    characteristics: ShareTable
+    needs: ShareTable
     people: int
     referrals: int
     agencies: list[str]
+
+    @property
+    def tables(self) -> list[ShareTable]:
+        return [self.characteristics, self.needs]
+
+    def item(self, field_name: str, unit: Unit = Unit.PEOPLE) -> ShareCounts:
+        for table in self.tables:
+            try:
+                return table.item(field_name, unit)
+            except KeyError:
+                continue
+        raise KeyError(field_name)
 
 
 def _frames_by_unit(records: pd.DataFrame) -> dict[Unit, dict[str, pd.DataFrame]]:
@@ -717,13 +732,21 @@ def profile_perpetrators(clients: pd.DataFrame) -> PerpetratorProfile | None:
     if records.empty:
         return None
     frames = _frames_by_unit(records)
+    base = "those for whom it was recorded; not recorded is counted beside it and left out of the base"
     return PerpetratorProfile(
-        profile=share_table(
-            "perpetrators_profile",
-            "Perpetrators: sex, age and needs",
-            PERPETRATOR,
+        characteristics=share_table(
+            "perpetrators_characteristics",
+            "Perpetrators: sex and age",
+            [c for c in PERPETRATOR if c.kind is Kind.CATEGORY],
             frames,
-            "those for whom it was recorded; not recorded is counted beside it and left out of the base",
+            base,
+        ),
+        needs=share_table(
+            "perpetrators_needs",
+            "Perpetrators: needs and domestic abuse history",
+            [c for c in PERPETRATOR if c.kind is Kind.FLAG],
+            frames,
+            base,
             chart=True,
         ),
         people=_people(records),
@@ -745,7 +768,12 @@ class CrossTable:
     row_label: str
     base: str
     notes: list[str] = field(default_factory=list)
-    share_of_total: bool = True  # add each row's share of the grand total
+    # A subtotal of the rows (or columns) other than "Not recorded", added when the table is published
+    row_subtotal: str | None = None
+    column_subtotal: str | None = None
+    # (share column, numerator column, denominator column or None for the base row), base row being
+    # the row subtotal when there is one, else the total row
+    share: tuple[str, str, str | None] | None = None
 
 
 @dataclass
@@ -880,7 +908,6 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
             "The return also asks for trans adults; the client schema records sex as female, male or other, "
             "so trans adults are counted under their recorded sex.",
         ],
-        share_of_total=False,
     )
     sp_frames = {
         Unit.PEOPLE: {ALL_AGENCIES: derive(supported_people, Unit.PEOPLE)} if len(supported_people) else {}
@@ -907,6 +934,8 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
         ),
         "Reason",
         "referrals (households) recorded as unable to be supported",
+        row_subtotal="Reason recorded",
+        share=("Share of those with a reason recorded (%)", TOTAL_LABEL, None),
     )
     end_reason = _text_column(supported, "support_end_reason")
     destination = _text_column(supported, "move_on_destination")
@@ -924,6 +953,8 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
         ),
         "Reason support ended",
         "supported households with a reason support ended or a move-on destination recorded",
+        row_subtotal="Reason recorded",
+        share=("Share of those with a reason recorded (%)", TOTAL_LABEL, None),
     )
     moved = ended[_text_column(ended, "accommodation_type") != "sanctuary"]
     move_on = CrossTable(
@@ -939,6 +970,8 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
         ),
         "Destination",
         "households whose support ended, other than in sanctuary schemes",
+        row_subtotal="Destination recorded",
+        share=("Share of those with a destination recorded (%)", "Households", None),
     )
     out_of_area = CrossTable(
         "safe_out_of_area",
@@ -953,7 +986,8 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
         ),
         "Accommodation type",
         "supported referrals (households)",
-        share_of_total=False,
+        column_subtotal="Recorded",
+        share=("From outside the area (% of those recorded)", "From outside the area", "Recorded"),
     )
     return SafeAccommodation(
         people_supported,
@@ -987,3 +1021,498 @@ def profile_clients(clients: pd.DataFrame, population: Sequence[PopulationShares
         profile_perpetrators(clients),
         profile_safe_accommodation(clients),
     )
+
+
+# --- publishing: every table that leaves the tool, with disclosure control ------------------------------------
+
+COUNT, BASE, NOT_RECORDED_COLUMN, SHARE = "Count", "Base (recorded)", "Not recorded", "Share of base (%)"
+RECORDED_ROW, TOTAL_ROW, NOT_RECORDED_ROW = "Base (recorded)", "Total", "Not recorded"
+PERCENT_FORMAT, COUNT_FORMAT = "0.0", "#,##0"
+
+
+@dataclass
+class PublishedTable:
+    """A table ready to publish: counts suppressed, shares as percentages (1 dp) or a marker."""
+
+    name: str
+    title: str
+    frame: pd.DataFrame
+    base: str  # what counts are of and what each share divides by
+    notes: list[str] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
+    chart_rows: int = 0  # the first rows (All agencies, people) to draw as a bar chart of `chart_value`
+    chart_category: str = "Characteristic"
+    chart_value: str = SHARE
+
+
+@dataclass
+class PublishedProfile:
+    """The published profile: suppressed tables by sheet, and why each hidden cell is hidden."""
+
+    rule: Rule
+    victims: list[PublishedTable]
+    perpetrators: list[PublishedTable]
+    safe_accommodation: list[PublishedTable]
+    log: list[SuppressionEntry]
+
+    @property
+    def tables(self) -> list[PublishedTable]:
+        return self.victims + self.perpetrators + self.safe_accommodation
+
+    def table(self, name: str) -> PublishedTable:
+        return next(t for t in self.tables if t.name == name)
+
+    def log_frame(self) -> pd.DataFrame:
+        """The suppression log as a table: table, cell (row and column), kind and rule."""
+        return pd.DataFrame(
+            [
+                {"Table": e.table, "Row": e.row, "Column": e.column, "Kind": e.kind, "Rule": e.reason}
+                for e in self.log
+            ],
+            columns=["Table", "Row", "Column", "Kind", "Rule"],
+        )
+
+    def long_frame(self) -> pd.DataFrame:
+        """Every published table in one long frame (table, title, row, column, value) for a csv."""
+        rows = []
+        for t in self.tables:
+            labels = [c for c in t.frame.columns if t.frame[c].map(lambda v: isinstance(v, str)).all()]
+            for record in t.frame.to_dict("records"):
+                row = " | ".join(str(record[c]) for c in labels)
+                for column, value in record.items():
+                    if column not in labels:
+                        rows.append(
+                            {"table": t.name, "title": t.title, "row": row, "column": column, "value": value}
+                        )
+        return pd.DataFrame(rows, columns=["table", "title", "row", "column", "value"])
+
+
+def _percent(value: object) -> object:
+    """A share from the disclosure module (0-1, None or a marker) as a percentage to 1 dp."""
+    if value is None or isinstance(value, str):
+        return value
+    return round(float(value) * 100, 1)
+
+
+def _flag_or_value_label(c: Characteristic, value: str) -> str:
+    if c.kind is Kind.FLAG:
+        return {YES: "Yes", NO: "No"}[value]
+    return c.labels.get(value, value.replace("_", " "))
+
+
+def _block(counts: pd.DataFrame, values: Sequence[str], additive: bool) -> tuple[pd.DataFrame, list[Margin]]:
+    """Counts (rows: values, not recorded; columns: groups) with Base and Total rows and their margins."""
+    block = counts.astype("int64").copy()
+    block.loc[RECORDED_ROW] = block.loc[list(values)].sum(axis=0)
+    block.loc[TOTAL_ROW] = block.loc[RECORDED_ROW] + block.loc[NOT_RECORDED]
+    rows = [(RECORDED_ROW, list(values)), (TOTAL_ROW, [RECORDED_ROW, NOT_RECORDED])]
+    columns = []
+    if additive:
+        columns = [(ALL_AGENCIES, [g for g in block.columns if g != ALL_AGENCIES])]
+    margins = margins_of(rows, columns, row_labels=list(block.index), column_labels=list(block.columns))
+    return block, margins
+
+
+def _disclose_groups(
+    block: pd.DataFrame, margins: list[Margin], additive: bool, rule: Rule, name: str
+) -> tuple[pd.DataFrame, list[SuppressionEntry]]:
+    """Suppress a block with a share of the base row for every group: all groups at once when they add up
+    (referrals), else each group on its own (people are not additive across agencies)."""
+    shares = {f"{SHARE}|{g}": (g, None) for g in block.columns}
+    if additive or block.shape[1] == 1:
+        out = apply_disclosure(
+            block, rule, table_name=name, margins=margins, shares=shares, share_base_row=RECORDED_ROW
+        )
+        return out.display, out.log
+    displays, log = [], []
+    for g in block.columns:
+        own = [m for m in margins if m.total[1] == g]
+        out = apply_disclosure(
+            block[[g]],
+            rule,
+            table_name=name,
+            margins=own,
+            shares={f"{SHARE}|{g}": (g, None)},
+            share_base_row=RECORDED_ROW,
+        )
+        displays.append(out.display)
+        log += out.log
+    display = pd.concat(displays, axis=1)
+    return display[[*block.columns, *shares]], log
+
+
+def _publish_share_table(table: ShareTable, rule: Rule) -> tuple[PublishedTable, list[SuppressionEntry]]:
+    """One row per shown value, group and unit: count, base (recorded), not recorded and share."""
+    with_values = any(it.characteristic.kind is Kind.CATEGORY for it in table.items)
+    rows: list[dict[str, object]] = []
+    log: list[SuppressionEntry] = []
+    by_unit: dict[Unit, list[tuple[ShareCounts, pd.DataFrame]]] = {}
+    for item in table.items:
+        c = item.characteristic
+        labels = {v: _flag_or_value_label(c, v) for v in c.values}
+        counts = item.counts.rename(index=labels)
+        values = [_flag_or_value_label(c, v) for v in c.values]
+        block, margins = _block(counts, values, item.additive)
+        name = f"{table.title} ({item.unit.value}): {c.label}"
+        display, entries = _disclose_groups(block, margins, item.additive, rule, name)
+        by_unit.setdefault(item.unit, []).append((item, display))
+        log += _translate_log(entries, c, item.unit, with_values)
+    for unit, items in by_unit.items():
+        groups = list(items[0][0].counts.columns)
+        for g in groups:
+            for item, display in items:
+                c = item.characteristic
+                for v in c.shown:
+                    label = _flag_or_value_label(c, v)
+                    row: dict[str, object] = {"Agency": g, "Counted": unit.value, "Characteristic": c.label}
+                    if with_values:
+                        row["Value"] = label
+                    row[COUNT] = display.at[label, g]
+                    row[BASE] = display.at[RECORDED_ROW, g]
+                    row[NOT_RECORDED_COLUMN] = display.at[NOT_RECORDED, g]
+                    row[SHARE] = _percent(display.at[label, f"{SHARE}|{g}"])
+                    rows.append(row)
+    frame = pd.DataFrame(rows)
+    chart_rows = 0
+    if table.chart and len(frame):
+        first = (frame["Agency"] == ALL_AGENCIES) & (frame["Counted"] == Unit.PEOPLE.value)
+        chart_rows = int(first.sum()) if bool(first.iloc[: int(first.sum())].all()) else 0
+    published = PublishedTable(
+        table.name,
+        table.title,
+        frame,
+        f"Share of {table.base}",
+        list(table.notes),
+        dict.fromkeys((COUNT, BASE, NOT_RECORDED_COLUMN), COUNT_FORMAT) | {SHARE: PERCENT_FORMAT},
+        chart_rows=chart_rows,
+    )
+    return published, log
+
+
+def _translate_log(
+    entries: list[SuppressionEntry], c: Characteristic, unit: Unit, with_values: bool
+) -> list[SuppressionEntry]:
+    """Name each hidden cell as it appears in the published table; cells not published are left out."""
+    shown = {_flag_or_value_label(c, v) for v in c.shown}
+    out = []
+    for e in entries:
+        group, share = e.column, False
+        if e.column.startswith(f"{SHARE}|"):
+            group, share = e.column.split("|", 1)[1], True
+        if share and e.row not in shown:
+            continue
+        if e.row in shown:
+            targets = [(e.row, SHARE if share else COUNT)]
+        elif e.row == RECORDED_ROW:
+            targets = [(v, BASE) for v in sorted(shown)]
+        elif e.row == NOT_RECORDED:
+            targets = [(v, NOT_RECORDED_COLUMN) for v in sorted(shown)]
+        else:  # "No" and "Total" are not published; the log explains published cells
+            continue
+        for value, column in targets:
+            where = f"{group}, {unit.value}: {c.label}" + (f": {value}" if with_values else "")
+            out.append(SuppressionEntry(e.table.split(" (")[0], where, column, e.kind, e.reason))
+    return out
+
+
+def _publish_duration(
+    stats: list[DurationStats], rule: Rule, name: str
+) -> tuple[PublishedTable, list[SuppressionEntry]]:
+    """Mean and median length of abuse, hidden with their count; nhsd also hides them below 8 people."""
+    rows, log = [], []
+    for unit in (Unit.PEOPLE, Unit.REFERRALS):
+        mine = [d for d in stats if d.unit is unit]
+        if not mine:
+            continue
+        counts = pd.DataFrame(
+            {d.group: [d.recorded, d.not_recorded] for d in mine}, index=["Length recorded", NOT_RECORDED]
+        )
+        additive = unit is Unit.REFERRALS and len(mine) > 1
+        block, margins = _block(counts, ["Length recorded"], additive)
+        title = "Length of abuse before support"
+        display, entries = _disclose_groups(block, margins, additive, rule, title)
+        for e in entries:
+            if e.row == RECORDED_ROW and not e.column.startswith(SHARE):
+                log.append(SuppressionEntry(title, f"{e.column}, {unit.value}", "Recorded", e.kind, e.reason))
+            elif e.row == NOT_RECORDED and not e.column.startswith(SHARE):
+                log.append(
+                    SuppressionEntry(title, f"{e.column}, {unit.value}", "Not recorded", e.kind, e.reason)
+                )
+        for d in mine:
+            n = display.at[RECORDED_ROW, d.group]
+            hidden = isinstance(n, str)
+            row: dict[str, object] = {
+                "Agency": d.group,
+                "Counted": unit.value,
+                "Recorded": n,
+                "Not recorded": display.at[NOT_RECORDED, d.group],
+            }
+            for label, value, scale in (
+                ("Mean (years)", d.mean_months, 12),
+                ("Median (years)", d.median_months, 12),
+                ("Mean (months)", d.mean_months, 1),
+                ("Median (months)", d.median_months, 1),
+            ):
+                if hidden:
+                    row[label] = rule.share_marker
+                    log.append(
+                        SuppressionEntry(
+                            title,
+                            f"{d.group}, {unit.value}",
+                            label,
+                            "share",
+                            "statistic of a suppressed count",
+                        )
+                    )
+                else:
+                    row[label] = None if value is None else round(value / scale, 1)
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    return (
+        PublishedTable(
+            name,
+            "Length of abuse before support",
+            frame,
+            "those whose length of abuse before referral was recorded",
+            [
+                "Mean and median of the length of abuse before the person's first referral in the period. "
+                "They are hidden when the number they are based on is."
+            ],
+            {"Recorded": COUNT_FORMAT, "Not recorded": COUNT_FORMAT}
+            | dict.fromkeys(("Mean (years)", "Median (years)", "Mean (months)", "Median (months)"), "0.0"),
+        ),
+        log,
+    )
+
+
+def _publish_representation(
+    demographics: PublishedTable, population: Sequence[PopulationShares], rule: Rule
+) -> PublishedTable | None:
+    """Clients' shares beside the population's, from the published counts only (so nothing new leaks).
+
+    The comparison base leaves out values the population figures do not cover (under 16s against a
+    population aged 16+, "other" sex); when one of those is hidden, the comparison is hidden too.
+    """
+    if not population:
+        return None
+    by_column = {p.column: p for p in population}
+    characteristic_of = {c.label: c for c in DEMOGRAPHICS}
+    frame = demographics.frame
+    people = frame[frame["Counted"] == Unit.PEOPLE.value]
+    rows = []
+    for (group, label), part in people.groupby(["Agency", "Characteristic"], sort=False):
+        c = characteristic_of.get(str(label))
+        if c is None or c.column not in by_column:
+            continue
+        pop = by_column[c.column]
+        compared = [v for v in c.values if v in pop.shares] if c.kind is Kind.CATEGORY else [YES]
+        if not compared:
+            continue
+        value_of = (
+            {_flag_or_value_label(c, v): v for v in c.values} if c.kind is Kind.CATEGORY else {"Yes": YES}
+        )
+        base = part[BASE].iloc[0]
+        left_out = [
+            part.loc[part["Value"] == lab, COUNT].iloc[0] for lab, v in value_of.items() if v not in compared
+        ]
+        hidden_base = isinstance(base, str) or any(isinstance(x, str) for x in left_out)
+        compared_base = None if hidden_base else int(base) - int(sum(left_out))
+        for _, r in part.iterrows():
+            v = value_of.get(str(r.get("Value", "Yes")))
+            if v not in compared:
+                continue
+            count = r[COUNT]
+            row: dict[str, object] = {
+                "Agency": group,
+                "Characteristic": label,
+                "Value": r.get("Value", "Yes"),
+            }
+            row[COUNT] = count
+            row["Base compared"] = rule.share_marker if compared_base is None else compared_base
+            pop_share = pop.shares.get(v, 0.0)
+            row["Population share (%)"] = round(pop_share * 100, 1)
+            if isinstance(count, str) or compared_base is None:
+                row["Client share (%)"] = rule.share_marker
+                row["Difference (percentage points)"] = rule.share_marker
+                row["Compared with the population"] = rule.share_marker
+            elif compared_base == 0:
+                row["Client share (%)"] = None
+                row["Difference (percentage points)"] = None
+                row["Compared with the population"] = None
+            else:
+                share = int(count) / compared_base
+                row["Client share (%)"] = round(share * 100, 1)
+                row["Difference (percentage points)"] = round((share - pop_share) * 100, 1)
+                row["Compared with the population"] = compare_with_population(
+                    int(count), compared_base, pop_share
+                )
+            rows.append(row)
+    if not rows:
+        return None
+    sources = "; ".join(dict.fromkeys(p.source for p in population))
+    columns = [
+        "Agency",
+        "Characteristic",
+        "Value",
+        COUNT,
+        "Base compared",
+        "Client share (%)",
+        "Population share (%)",
+        "Difference (percentage points)",
+        "Compared with the population",
+    ]
+    return PublishedTable(
+        "victims_representation",
+        "Victims compared with the local population",
+        pd.DataFrame(rows)[columns],
+        "people for whom the characteristic was recorded, within the groups the population figures cover "
+        f"(population: {sources})",
+        [
+            "Over- or under-represented: the population share lies outside the 95% (Wilson) interval of the "
+            "clients' share; otherwise similar. Computed from the published counts.",
+            "Age is compared for people aged 16 and over, against residents aged 16 and over; sex for women "
+            "and men.",
+        ],
+        {COUNT: COUNT_FORMAT, "Base compared": COUNT_FORMAT}
+        | dict.fromkeys(
+            ("Client share (%)", "Population share (%)", "Difference (percentage points)"), "0.0"
+        ),
+    )
+
+
+def _publish_cross(table: CrossTable, rule: Rule) -> tuple[PublishedTable, list[SuppressionEntry]]:
+    """A Part 4 table with its Total row and column (and a Recorded subtotal), suppressed as a whole."""
+    counts = table.counts.astype("int64").copy()
+    data_rows = [r for r in counts.index if r not in (NOT_RECORDED_ROW, TOTAL_ROW)]
+    if table.row_subtotal:
+        counts.loc[table.row_subtotal] = counts.loc[data_rows].sum(axis=0)
+        order = [*data_rows, table.row_subtotal, NOT_RECORDED_ROW, TOTAL_ROW]
+        counts = counts.loc[[r for r in order if r in counts.index]]
+    data_cols = [c for c in counts.columns if c not in (NOT_RECORDED_ROW, TOTAL_ROW)]
+    if table.column_subtotal:
+        counts.insert(len(data_cols), table.column_subtotal, counts[data_cols].sum(axis=1))
+    row_eqs = _equations(data_rows, table.row_subtotal, NOT_RECORDED_ROW in counts.index, TOTAL_ROW)
+    col_eqs = (
+        _equations(data_cols, table.column_subtotal, NOT_RECORDED_ROW in counts.columns, TOTAL_ROW)
+        if TOTAL_ROW in counts.columns
+        else []
+    )
+    margins = margins_of(row_eqs, col_eqs, row_labels=list(counts.index), column_labels=list(counts.columns))
+    shares = {}
+    if table.share:
+        column, numerator, denominator = table.share
+        shares = {column: (numerator, denominator)}
+    out = apply_disclosure(
+        counts,
+        rule,
+        table_name=table.title,
+        margins=margins,
+        shares=shares,
+        share_base_row=table.row_subtotal or TOTAL_ROW,
+    )
+    display = out.display
+    for column in shares:
+        display[column] = display[column].map(_percent)
+        if table.share and table.share[2] is None:  # a share of the base row means nothing below it
+            display.loc[[NOT_RECORDED_ROW, TOTAL_ROW], column] = None
+    log = [e for e in out.log if not (e.kind == "share" and e.row in (NOT_RECORDED_ROW, TOTAL_ROW))]
+    frame = display.reset_index(names=table.row_label)
+    formats = dict.fromkeys(counts.columns, COUNT_FORMAT) | dict.fromkeys(shares, PERCENT_FORMAT)
+    return PublishedTable(table.name, table.title, frame, table.base, list(table.notes), formats), log
+
+
+def _equations(
+    data: list[str], subtotal: str | None, has_not_recorded: bool, total: str
+) -> list[tuple[str, list[str]]]:
+    rest = [NOT_RECORDED_ROW] if has_not_recorded else []
+    if subtotal:
+        return [(subtotal, data), (total, [subtotal, *rest])]
+    return [(total, data + rest)]
+
+
+def _publish_people(
+    people: dict[str, int], referrals: dict[str, int], rule: Rule, name: str, title: str, what: str
+) -> tuple[PublishedTable, list[SuppressionEntry]]:
+    """People and referrals per agency; referrals add up across agencies, people need not."""
+    groups = list(people)
+    counts = pd.DataFrame(
+        {"People": [people[g] for g in groups], "Referrals": [referrals[g] for g in groups]}
+    )
+    counts.index = groups
+    agencies = [g for g in groups if g != ALL_AGENCIES]
+    margins = []
+    if len(agencies) > 1:
+        margins = [Margin((ALL_AGENCIES, "Referrals"), tuple((g, "Referrals") for g in agencies))]
+    out = apply_disclosure(counts, rule, table_name=title, margins=margins)
+    frame = out.display.reset_index(names="Agency")
+    return (
+        PublishedTable(
+            name,
+            title,
+            frame,
+            f"{what}: each person once per agency and once in All agencies; every referral",
+            ["A person known to several agencies is counted once for each, and once in All agencies."],
+            {"People": COUNT_FORMAT, "Referrals": COUNT_FORMAT},
+        ),
+        out.log,
+    )
+
+
+def _group_sizes(table: ShareTable) -> tuple[dict[str, int], dict[str, int]]:
+    """People and referrals in each group, from the first characteristic's totals."""
+    sizes: dict[Unit, dict[str, int]] = {}
+    for item in table.items:
+        if item.unit not in sizes:
+            sizes[item.unit] = {g: int(item.counts[g].sum()) for g in item.counts.columns}
+    return sizes.get(Unit.PEOPLE, {}), sizes.get(Unit.REFERRALS, {})
+
+
+def publish_profile(profile: ClientProfile, rule: Rule = DEFAULT_RULE) -> PublishedProfile:
+    """Apply disclosure control to every table of the profile; the result is all that may be published."""
+    victims: list[PublishedTable] = []
+    perpetrators: list[PublishedTable] = []
+    safe: list[PublishedTable] = []
+    log: list[SuppressionEntry] = []
+
+    def add(
+        target: list[PublishedTable], result: tuple[PublishedTable, list[SuppressionEntry]]
+    ) -> PublishedTable:
+        target.append(result[0])
+        log.extend(result[1])
+        return result[0]
+
+    v = profile.victims
+    if v is not None:
+        people, referrals = _group_sizes(v.demographics)
+        add(
+            victims,
+            _publish_people(people, referrals, rule, "victims_counts", "Victims in this profile", "victims"),
+        )
+        demographics = add(victims, _publish_share_table(v.demographics, rule))
+        representation = _publish_representation(demographics, v.population, rule)
+        if representation is not None:
+            victims.append(representation)
+        for table in (v.needs, v.children, v.multiple_needs, v.abuse_types, v.abuse_context):
+            add(victims, _publish_share_table(table, rule))
+        add(victims, _publish_duration(v.duration, rule, "victims_abuse_duration"))
+        add(victims, _publish_share_table(v.outcomes, rule))
+    p = profile.perpetrators
+    if p is not None:
+        people, referrals = _group_sizes(p.characteristics)
+        add(
+            perpetrators,
+            _publish_people(
+                people, referrals, rule, "perpetrators_counts", "Perpetrators in this profile", "perpetrators"
+            ),
+        )
+        for table in p.tables:
+            add(perpetrators, _publish_share_table(table, rule))
+    s = profile.safe_accommodation
+    if s is not None:
+        for table in s.tables:
+            if isinstance(table, ShareTable):
+                if table.items:
+                    add(safe, _publish_share_table(table, rule))
+            else:
+                add(safe, _publish_cross(table, rule))
+    return PublishedProfile(rule, victims, perpetrators, safe, log)

@@ -200,7 +200,7 @@ def test_perpetrator_profile_reads_perpetrator_rows_only() -> None:
             "repeat_offender": ["no", "yes", "no", None],
         }
     )
-    profile = profile_perpetrators(frame).profile
+    profile = profile_perpetrators(frame)
     assert profile.item("sex").counts[ALL_AGENCIES].to_dict() == {"female": 1, "male": 2, "other": 0, NR: 0}
     alcohol = profile.item("alcohol_misuse")
     assert (alcohol.count("yes"), alcohol.recorded(), alcohol.not_recorded()) == (1, 2, 1)
