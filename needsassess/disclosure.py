@@ -256,7 +256,7 @@ def apply_disclosure(
     grid = _Grid(counts, rows, cols, lines)
     status = np.where([[rule.is_primary(v) for v in r] for r in counts], _PRIMARY, _VISIBLE).reshape(-1)
     log = [
-        SuppressionEntry(name, *grid.where(k), "primary", rule.primary_reason)
+        SuppressionEntry(name, *grid.where(int(k)), "primary", rule.primary_reason)
         for k in np.flatnonzero(status == _PRIMARY)
     ]
     withheld = False

@@ -189,9 +189,10 @@ def estimate_prevalence(
     )
     for col in ("low", "high", "ci_low_pct", "ci_high_pct"):
         estimates[col] = estimates[col].astype("float64")
-    for col, rounded in (("estimate", "rounded"), ("low", "rounded_low"), ("high", "rounded_high")):
-        # no interval published: NaN stays NaN
-        estimates[rounded] = [round_for_publication(x, rounding) if x == x else x for x in estimates[col]]
+    for column, target in (("estimate", "rounded"), ("low", "rounded_low"), ("high", "rounded_high")):
+        estimates[target] = [
+            float(round_for_publication(x, rounding)) if x == x else float("nan") for x in estimates[column]
+        ]
     estimates = estimates[ESTIMATE_COLUMNS]
     year = frame["year"].iloc[0]
     return PrevalenceResult(
