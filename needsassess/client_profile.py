@@ -28,7 +28,16 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from needsassess.disclosure import DEFAULT_RULE, Margin, Rule, SuppressionEntry, apply_disclosure, margins_of
+from needsassess.disclosure import (
+    DEFAULT_RULE,
+    Margin,
+    Rule,
+    SuppressionEntry,
+    apply_disclosure,
+    log_frame,
+    margins_of,
+)
+from needsassess.errors import ConfigError, Problem
 
 NOT_RECORDED = "not recorded"  # the schema's value (needsassess.clients.schema.NOT_RECORDED)
 YES, NO = "yes", "no"
@@ -533,6 +542,69 @@ class PopulationShares:
     column: str
     shares: dict[str, float]
     source: str
+
+
+def parse_population_shares(settings: object) -> list[PopulationShares]:
+    """Population shares from assessment.toml, in percent, with their source, for example
+
+        [profile.population_shares.ethnic_group]
+        source = "Census 2021 TS021, Northmere"
+        white = 94.2
+        asian = 2.1
+
+    Flags (disability, lgbt) take `yes = 18.5`. Raises ConfigError (no file) naming every bad key.
+    """
+    if not isinstance(settings, dict):
+        raise ConfigError(None, Problem("bad-value", "population_shares must be a table of characteristics"))
+    known = {c.column: c for c in DEMOGRAPHICS}
+    problems: list[Problem] = []
+    out = []
+    for column, table in settings.items():
+        c = known.get(column)
+        if c is None:
+            problems.append(
+                Problem(
+                    "unknown-characteristic",
+                    f"population_shares.{column}: no such characteristic; expected one of {', '.join(known)}",
+                )
+            )
+            continue
+        if not isinstance(table, dict) or not isinstance(table.get("source"), str) or not table["source"]:
+            problems.append(
+                Problem(
+                    "missing-key", f'population_shares.{column} needs source = "<where the shares come from>"'
+                )
+            )
+            continue
+        allowed = c.values if c.kind is Kind.CATEGORY else (YES,)
+        shares: dict[str, float] = {}
+        for value, pct in table.items():
+            if value == "source":
+                continue
+            if value not in allowed:
+                problems.append(
+                    Problem(
+                        "unknown-value",
+                        f'population_shares.{column}: "{value}" is not a value; expected {", ".join(allowed)}',
+                    )
+                )
+            elif isinstance(pct, bool) or not isinstance(pct, int | float) or not 0 <= pct <= 100:
+                problems.append(
+                    Problem(
+                        "bad-value",
+                        f"population_shares.{column}.{value} = {pct!r}; expected a percentage 0-100",
+                    )
+                )
+            else:
+                shares[value] = float(pct) / 100
+        if sum(shares.values()) > 1.005:
+            problems.append(
+                Problem("bad-value", f"population_shares.{column}: the percentages add up to more than 100")
+            )
+        out.append(PopulationShares(column, shares, table["source"]))
+    if problems:
+        raise ConfigError(None, problems)
+    return out
 
 
 def population_shares_from(population: pd.DataFrame, min_age: int = 16) -> list[PopulationShares]:
@@ -1064,13 +1136,7 @@ class PublishedProfile:
 
     def log_frame(self) -> pd.DataFrame:
         """The suppression log as a table: table, cell (row and column), kind and rule."""
-        return pd.DataFrame(
-            [
-                {"Table": e.table, "Row": e.row, "Column": e.column, "Kind": e.kind, "Rule": e.reason}
-                for e in self.log
-            ],
-            columns=["Table", "Row", "Column", "Kind", "Rule"],
-        )
+        return log_frame(self.log)
 
     def long_frame(self) -> pd.DataFrame:
         """Every published table in one long frame (table, title, row, column, value) for a csv."""

@@ -125,6 +125,25 @@ class Rule:
         """The figure published for a count that is not hidden."""
         return int(round_half_up(n, self.round_to)) if self.round_to > 1 else int(n)
 
+    def describe(self) -> str:
+        """The rule in words, for a cover sheet or a methods note."""
+        low, high = self.lowest_hidden, self.threshold - 1
+        parts = [f'preset "{self.name}": counts of {low} to {high} are shown as "{self.marker}"']
+        if self.round_to > 1:
+            parts.append(
+                f"other counts are rounded to the nearest {self.round_to}, and shares are worked out "
+                "from the rounded figures"
+            )
+        if self.secondary:
+            parts.append(
+                f'in tables with totals, further cells are shown as "{self.secondary_marker}" so that no hidden '
+                "count can be worked out from the totals"
+            )
+        parts.append(f'shares of a hidden count are shown as "{self.share_marker}"')
+        if not self.suppress_zero:
+            parts.append("zero is shown as 0")
+        return "; ".join(parts) + "."
+
 
 PRESETS: dict[Preset, Rule] = {
     Preset.LT5: Rule("lt5", threshold=5, marker="<5"),
@@ -162,6 +181,20 @@ class SuppressionEntry:
     column: str
     kind: str  # primary | secondary | share | withheld
     reason: str
+
+
+LOG_COLUMNS = ["Table", "Row", "Column", "Kind", "Rule"]
+
+
+def log_frame(entries: Iterable[SuppressionEntry]) -> pd.DataFrame:
+    """A suppression log as a table (table, row, column, kind, rule) for a workbook's notes or a csv."""
+    return pd.DataFrame(
+        [
+            {"Table": e.table, "Row": e.row, "Column": e.column, "Kind": e.kind, "Rule": e.reason}
+            for e in entries
+        ],
+        columns=LOG_COLUMNS,
+    )
 
 
 @dataclass(frozen=True)

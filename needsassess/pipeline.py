@@ -13,9 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
+from needsassess.client_profile import (
+    ClientProfile,
+    PublishedProfile,
+    parse_population_shares,
+    population_shares_from,
+    profile_clients,
+    publish_profile,
+)
 from needsassess.config import AssessmentConfig
 from needsassess.costs import (
     METHOD_LABELS,
@@ -26,12 +34,16 @@ from needsassess.costs import (
     read_crime_counts,
     victims_from_prevalence,
 )
+from needsassess.disclosure import Rule, SuppressionEntry, get_rule
 from needsassess.errors import ConfigError, OutputError, Problem
 from needsassess.outputs import sha256_file, write_atomic, write_text
 from needsassess.packs import MAX_AGE, Kind, Pack, load_pack
 from needsassess.population import Population, population_in_ages, read_population, select_area
 from needsassess.prevalence import PrevalenceResult, estimate_prevalence
 from needsassess.rounding import parse_rounding
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -80,6 +92,9 @@ class Assessment:
     downloads: list[Download] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    client_profile: ClientProfile | None = None  # unsuppressed: never written
+    published_profile: PublishedProfile | None = None  # what the profile sheets publish
+    suppression_log: list[SuppressionEntry] = field(default_factory=list)  # every hidden cell and why
 
     @property
     def area_name(self) -> str:
@@ -92,6 +107,17 @@ class Assessment:
         if self.population is not None and len(self.population.frame):
             return str(self.population.frame["area_code"].iloc[0])
         return ""
+
+    @property
+    def disclosure_rule(self) -> Rule:
+        """The small-number rule of [disclosure] (preset, optional threshold); lt5 by default."""
+        section = self.config.section("disclosure")
+        try:
+            return get_rule(section.get("preset", "lt5"), threshold=section.get("threshold"))
+        except ConfigError as exc:
+            raise ConfigError(
+                self.config.path, [Problem(p.slug, f"[disclosure] {p.message}") for p in exc.problems]
+            ) from None
 
     @property
     def pack_dirs(self) -> list[Path]:
@@ -306,7 +332,37 @@ def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack
     return pack
 
 
-STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage]
+def merged_clients(assessment: Assessment) -> pd.DataFrame | None:
+    """The merged, pseudonymised client table of the Agencies stage, if it ran."""
+    return getattr(assessment, "clients", None)
+
+
+def profile_stage(assessment: Assessment) -> None:
+    """Needs profile of victims and perpetrators and the Part 4 tables, published through disclosure control."""
+    section = assessment.config.section("profile")
+    if section.get("enabled", True) is False:
+        return
+    clients = merged_clients(assessment)
+    if clients is None or clients.empty:
+        return
+    try:
+        population = parse_population_shares(section.get("population_shares", {}))
+    except ConfigError as exc:
+        raise ConfigError(
+            assessment.config.path, [Problem(p.slug, f"[profile] {p.message}") for p in exc.problems]
+        ) from None
+    if assessment.population is not None:
+        known = {p.column for p in population}
+        population = [
+            p for p in population_shares_from(assessment.population.frame) if p.column not in known
+        ] + population
+    rule = assessment.disclosure_rule
+    assessment.client_profile = profile_clients(clients, population)
+    assessment.published_profile = publish_profile(assessment.client_profile, rule)
+    assessment.suppression_log.extend(assessment.published_profile.log)
+
+
+STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage, profile_stage]
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 

@@ -122,3 +122,14 @@ def test_margins_must_name_cells_and_add_up() -> None:
     assert err.value.slugs == ["total-mismatch", "missing-cell", "missing-cell"]
     with pytest.raises(InputError, match='has no row "recorded"'):
         apply_disclosure(df, LT5, shares={"s": ("n", None)}, share_base_row="recorded")
+
+
+def test_each_preset_says_what_it_does() -> None:
+    assert get_rule("lt5").describe() == (
+        'preset "lt5": counts of 1 to 4 are shown as "<5"; in tables with totals, further cells are shown as '
+        '"*" so that no hidden count can be worked out from the totals; shares of a hidden count are shown '
+        'as "*"; zero is shown as 0.'
+    )
+    nhsd = get_rule("nhsd").describe()
+    assert "1 to 7" in nhsd and "nearest 5" in nhsd and "totals" not in nhsd
+    assert '"<10"' in get_rule("ons10").describe()

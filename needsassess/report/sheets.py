@@ -14,6 +14,7 @@ from needsassess.report.workbook import Cover
 if TYPE_CHECKING:
     import pandas as pd
 
+    from needsassess.client_profile import PublishedTable
     from needsassess.costs import CostResult
     from needsassess.pipeline import Assessment
     from needsassess.prevalence import PrevalenceResult
@@ -51,15 +52,28 @@ def build_cover(assessment: Assessment) -> Cover:
         lines.insert(1, ("Produced by", config.author))
     if assessment.warnings:
         lines.append(("Warnings", " ".join(assessment.warnings)))
-    return Cover(config.title, lines, config.protective_marking, build_notes(assessment))
+    return Cover(
+        config.title,
+        lines,
+        config.protective_marking,
+        build_notes(assessment),
+        build_notes_tables(assessment),
+    )
 
 
 def _disclosure_text(assessment: Assessment) -> str:
-    preset = assessment.config.section("disclosure").get("preset", "lt5")
-    return (
-        f'Small-number suppression preset "{preset}" applies to tables of counts of people. '
+    rule = assessment.disclosure_rule
+    text = (
+        f"Tables of counts of people follow the small-number rule {rule.describe()} "
         "Estimates from national rates are not counts of individuals and are not suppressed."
     )
+    hidden = len(assessment.suppression_log)
+    if hidden:
+        text += (
+            f" {hidden:,} cell{'s are' if hidden != 1 else ' is'} hidden in this workbook; the suppression log "
+            "on the Notes sheet gives the table, the cell and the rule for each."
+        )
+    return text
 
 
 def build_notes(assessment: Assessment) -> list[Note]:
@@ -77,7 +91,47 @@ def build_notes(assessment: Assessment) -> list[Note]:
         text = " ".join(str(pack.meta.get("notes", "")).split())
         if text:
             notes.append(Note(f"{pack.id}: {text}", "Sources"))
+    if assessment.published_profile is not None:
+        rule = assessment.published_profile.rule
+        notes.append(
+            Note(
+                f"Small-number suppression, {rule.describe()} Every hidden cell is listed in the suppression "
+                "log below, with the rule that hid it.",
+                ", ".join(PROFILE_SHEETS),
+            )
+        )
+        notes.append(
+            Note(
+                "Every share is of those for whom the item was recorded (the base); the number not recorded "
+                "is shown beside it and is left out of the base. People are counted once per agency and once "
+                "in All agencies; referrals are every referral.",
+                ", ".join(PROFILE_SHEETS),
+            )
+        )
     return notes
+
+
+def build_notes_tables(assessment: Assessment) -> list[Table]:
+    """The suppression log: every hidden cell of every published table, and why."""
+    from needsassess.disclosure import log_frame
+
+    if not assessment.suppression_log:
+        return []
+    frame = log_frame(assessment.suppression_log)
+    return [
+        Table(
+            "suppression_log",
+            "Suppression log: each hidden cell, and the rule that hid it",
+            frame,
+            "needsassess disclosure control",
+            [
+                "primary = a small count; secondary = hidden so that a small count cannot be worked out from "
+                "the totals; share = a share or statistic of a hidden count; withheld = a table that could "
+                "not be protected cell by cell. Hidden values themselves are never logged."
+            ],
+            widths={"Table": 40, "Row": 50, "Column": 24, "Rule": 50},
+        )
+    ]
 
 
 def prevalence_sheet(assessment: Assessment) -> list[Sheet]:
@@ -393,6 +447,121 @@ def _cost_alt_text(result: CostResult, frame: pd.DataFrame) -> str:
     )
 
 
+PROFILE_SHEETS = ("Victims", "Perpetrators", "Safe accommodation")
+
+
+def victims_sheet(assessment: Assessment) -> list[Sheet]:
+    published, profile = assessment.published_profile, assessment.client_profile
+    if published is None or profile is None or profile.victims is None or not published.victims:
+        return []
+    agencies = ", ".join(profile.victims.agencies)
+    return [
+        _profile_sheet(
+            "Victims",
+            f"Victims and survivors supported by local services in {assessment.area_name}",
+            [
+                f"Clients of {agencies}: who they are, their needs, the abuse they experienced and their outcomes.",
+                "Each share is of those for whom it was recorded; the number not recorded is shown beside it.",
+            ],
+            published.victims,
+            f"agency client records ({agencies}), merged and pseudonymised by needsassess",
+            "Profile of victims: demographics, needs, abuse, outcomes",
+        )
+    ]
+
+
+def perpetrators_sheet(assessment: Assessment) -> list[Sheet]:
+    published, profile = assessment.published_profile, assessment.client_profile
+    if published is None or profile is None or profile.perpetrators is None or not published.perpetrators:
+        return []
+    agencies = ", ".join(profile.perpetrators.agencies)
+    return [
+        _profile_sheet(
+            "Perpetrators",
+            f"Perpetrators of domestic abuse in {assessment.area_name}",
+            [f"Perpetrators in the records of {agencies}: sex, age, needs and domestic abuse history."],
+            published.perpetrators,
+            f"perpetrator records ({agencies}), merged and pseudonymised by needsassess",
+            "Profile of perpetrators: sex, age, needs, previous record",
+        )
+    ]
+
+
+def safe_accommodation_sheet(assessment: Assessment) -> list[Sheet]:
+    published, profile = assessment.published_profile, assessment.client_profile
+    if published is None or profile is None or profile.safe_accommodation is None:
+        return []
+    part4 = profile.safe_accommodation
+    agencies = ", ".join(part4.agencies)
+    intro = [
+        "Laid out as the Domestic Abuse Act 2021 Part 4 annual data return asks, so that the figures can be "
+        "copied across: people supported by accommodation type, specialist characteristics, households "
+        "unable to be supported, support ended, move-on destinations and households from outside the area.",
+    ]
+    if part4.children_not_recorded:
+        intro.append(
+            "Children are counted where the number supported with the adult was recorded; for some adults it "
+            "was not (see the Base of the table)."
+        )
+    return [
+        _profile_sheet(
+            "Safe accommodation",
+            f"Domestic abuse safe accommodation (Part 4) in {assessment.area_name}",
+            intro,
+            published.safe_accommodation,
+            f"safe-accommodation service records ({agencies}), merged and pseudonymised by needsassess",
+            "Part 4 safe-accommodation return tables",
+        )
+    ]
+
+
+def _profile_sheet(
+    name: str, title: str, intro: list[str], tables: list[PublishedTable], source: str, description: str
+) -> Sheet:
+    sheet_tables, charts = [], []
+    for t in tables:
+        sheet_tables.append(
+            Table(
+                t.name,
+                t.title,
+                t.frame,
+                f"{source}. Base: {t.base}",
+                list(t.notes),
+                formats=dict(t.formats),
+                widths={"Characteristic": 44, "Value": 30},
+            )
+        )
+        if t.chart_rows:
+            rows = t.frame.iloc[: t.chart_rows]
+            charts.append(
+                Chart(
+                    kind="bar",
+                    title=f"{t.title}: share of people, all agencies",
+                    table=t.name,
+                    categories=t.chart_category,
+                    values=[t.chart_value],
+                    alt_text=_profile_alt_text(t.title, rows, t.chart_category, t.chart_value),
+                    x_title="Share of those recorded (%)",
+                    rows=slice(0, t.chart_rows),
+                )
+            )
+    return Sheet(name, title, intro, sheet_tables, charts, description)
+
+
+def _profile_alt_text(title: str, rows: pd.DataFrame, category: str, value: str) -> str:
+    parts = []
+    for label, share in zip(rows[category], rows[value], strict=True):
+        if isinstance(share, int | float) and share == share:
+            parts.append(f"{label} {share:.1f}%")
+        else:
+            parts.append(f"{label} not shown (suppressed or not recorded)")
+    return (
+        f"Bar chart of {title.lower()}, share of people for whom it was recorded, all agencies: "
+        + "; ".join(parts)
+        + "."
+    )
+
+
 def sources_sheet(assessment: Assessment) -> list[Sheet]:
     import pandas as pd
 
@@ -519,7 +688,14 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
 
 SheetBuilder = Callable[["Assessment"], list[Sheet]]
 # Order of the content sheets in the workbook; Sources stays last.
-SHEET_BUILDERS: list[SheetBuilder] = [prevalence_sheet, cost_sheet, sources_sheet]
+SHEET_BUILDERS: list[SheetBuilder] = [
+    prevalence_sheet,
+    cost_sheet,
+    victims_sheet,
+    perpetrators_sheet,
+    safe_accommodation_sheet,
+    sources_sheet,
+]
 
 
 def build_sheets(assessment: Assessment) -> list[Sheet]:
