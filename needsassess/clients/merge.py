@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from needsassess.errors import NeedsAssessError
@@ -127,46 +128,41 @@ def split_full_name(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class KeyInputs:
-    """The identifying columns of one file, as text (dates of birth as ISO dates); "" where missing."""
+    """The identifying columns of one file as object arrays of text ("" where missing); dates as ISO."""
 
-    first_name: pd.Series
-    surname: pd.Series
-    date_of_birth: pd.Series
-    client_ref: pd.Series
+    first_name: np.ndarray
+    surname: np.ndarray
+    date_of_birth: np.ndarray
+    client_ref: np.ndarray
 
 
-def person_keys(inputs: KeyInputs, agency: str, secret: Secret | None, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
+def person_keys(
+    inputs: KeyInputs, agency: str, secret: Secret | None, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Person keys and their basis ("name+dob", "agency ref" or "row") for one file's rows."""
-    initials = inputs.first_name.map(_initial_of)
-    codes = inputs.surname.map(_cached(soundex))
+    initials = _per_distinct(inputs.first_name, lambda name: name_letters(name)[:1])
+    codes = _per_distinct(inputs.surname, soundex)
+    refs = _per_distinct(inputs.client_ref, lambda ref: ref.strip().lower())
     named = (initials != "") & (codes != "") & (inputs.date_of_birth != "")
-    has_ref = (~named) & (inputs.client_ref.str.strip() != "")
-    keys = pd.Series(agency + "#" + rows.astype(str), index=rows.index, dtype=object)
-    basis = pd.Series("row", index=rows.index, dtype=object)
-    if secret is not None:
-        messages = (KEY_VERSION + "|" + initials + "|" + codes + "|" + inputs.date_of_birth)[named]
-        keys[named] = messages.map(_cached(secret.digest))
+    has_ref = ~named & (refs != "")
+    keys = (agency + "#" + rows.astype(str)).astype(object)
+    basis = np.full(len(rows), "row", dtype=object)
+    if secret is not None and len(rows):
+        message = KEY_VERSION + "|" + initials + "|" + codes + "|" + inputs.date_of_birth
+        keys[named] = _per_distinct(message[named], secret.digest)
         basis[named] = "name+dob"
-        refs = (KEY_VERSION + "|ref|" + agency + "|" + inputs.client_ref.str.strip().str.lower())[has_ref]
-        keys[has_ref] = refs.map(_cached(secret.digest))
+        message = KEY_VERSION + "|ref|" + agency + "|" + refs
+        keys[has_ref] = _per_distinct(message[has_ref], secret.digest)
         basis[has_ref] = "agency ref"
     return keys, basis
 
 
-def _initial_of(name: str) -> str:
-    letters = name_letters(name)
-    return letters[:1]
-
-
-def _cached(func):
-    cache: dict[str, str] = {}
-
-    def lookup(value: str) -> str:
-        if value not in cache:
-            cache[value] = func(value)
-        return cache[value]
-
-    return lookup
+def _per_distinct(values: np.ndarray, func) -> np.ndarray:
+    """func applied once per distinct value of an object array of text."""
+    if not len(values):
+        return np.array([], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([func(str(u)) for u in uniques] + [""], dtype=object)[:-1][codes]
 
 
 # --- de-duplication and overlap ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from needsassess.clients.mapping import (
     HeaderIndex,
     header_index,
 )
-from needsassess.clients.merge import KeyInputs, Secret, person_keys, secret_missing
+from needsassess.clients.merge import KeyInputs, Secret, person_keys, secret_missing, split_full_name
 from needsassess.clients.reconciliation import FileReconciliation, Issue, Outcome, Reconciliation
 from needsassess.clients.schema import (
     FIELD_BY_NAME,
@@ -311,6 +311,28 @@ def _single_column(field_name: str) -> bool:
 # --- rows -----------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Body:
+    """The rows under the header as one object array per column, each factorised once."""
+
+    columns: list[np.ndarray]
+    rows: np.ndarray  # spreadsheet row numbers
+    _factorised: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, j: int) -> np.ndarray:
+        return self.columns[j] if j < len(self.columns) else np.full(len(self.rows), "", dtype=object)
+
+    def factorised(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct values) of column j; codes index into the distinct values."""
+        if j not in self._factorised:
+            codes, uniques = pd.factorize(self.column(j), use_na_sentinel=False)
+            self._factorised[j] = (codes, np.asarray(uniques, dtype=object))
+        return self._factorised[j]
+
+
 def read_agency(
     mapping: AgencyMapping,
     secret: Secret | None,
@@ -325,7 +347,7 @@ def read_agency(
     if key_columns and secret is None:
         raise secret_missing(grid.file, key_columns)
 
-    body, rows = _body(grid, layout)
+    body = _body(grid, layout)
     account = FileReconciliation(
         agency=mapping.name,
         file=grid.file,
@@ -335,12 +357,9 @@ def read_agency(
         unmapped_columns=[c.name for c in layout.columns if not c.field and not c.name.startswith("Column ")],
     )
     recon = Reconciliation([account])
-    aside = _set_aside(body, rows, layout, grid, recon)
-    data = body[~aside]
-    data_rows = rows[~aside]
-
-    reader = _Reader(mapping, grid, layout, data, data_rows, as_of, recon)
-    records = reader.read(secret)
+    aside = _set_aside(body, layout, grid, recon)
+    reader = _Reader(mapping, grid, body, np.flatnonzero(~aside), as_of, recon)
+    records = reader.read(layout, secret)
     account.rows_set_aside = int(aside.sum())
     account.rows_rejected = int(reader.rejected.sum())
     account.rows_used = len(records)
@@ -351,66 +370,74 @@ def read_agency(
 
 def data_rows(grid: Grid, layout: Layout) -> pd.DataFrame:
     """The client rows of a table (blank, totals and note rows left out), columns numbered from 0."""
-    body, rows = _body(grid, layout)
-    aside = _set_aside(body, rows, layout, grid, Reconciliation())
-    return body[~aside]
+    body = _body(grid, layout)
+    keep = ~_set_aside(body, layout, grid, Reconciliation())
+    return pd.DataFrame({j: col[keep] for j, col in enumerate(body.columns)})
 
 
-def _body(grid: Grid, layout: Layout) -> tuple[pd.DataFrame, pd.Series]:
+def _body(grid: Grid, layout: Layout) -> _Body:
     start = layout.header_row  # 0-based index of the first row under the header
     raw = grid.rows[start:]
-    frame = pd.DataFrame(raw, dtype=object) if raw else pd.DataFrame(columns=range(len(layout.columns)), dtype=object)
-    for j in range(frame.shape[1], len(layout.columns)):
-        frame[j] = ""
-    frame = frame.fillna("")
-    rows = pd.Series(np.arange(start + 1, start + 1 + len(frame)), index=frame.index)
-    return frame, rows
+    lengths = {len(r) for r in raw}
+    width = max([len(layout.columns), *lengths])
+    if len(lengths) > 1:  # ragged csv lines
+        raw = [list(r) + [""] * (width - len(r)) for r in raw]
+    table = np.empty((len(raw), max(lengths, default=0)), dtype=object)
+    if raw:
+        table[:] = raw
+    columns = [np.ascontiguousarray(table[:, j]) for j in range(table.shape[1])]
+    for col in columns:
+        col[np.equal(col, None)] = ""
+    while len(columns) < width:
+        columns.append(np.full(len(raw), "", dtype=object))
+    return _Body(columns, np.arange(start + 1, start + 1 + len(raw)))
 
 
-def _blank_mask(column: pd.Series) -> pd.Series:
-    uniques = pd.unique(column)
-    blanks = [u for u in uniques if is_blank(u)]
-    return column.isin(blanks) if blanks else pd.Series(False, index=column.index)
-
-
-def _set_aside(body: pd.DataFrame, rows: pd.Series, layout: Layout, grid: Grid, recon: Reconciliation) -> pd.Series:
+def _set_aside(body: _Body, layout: Layout, grid: Grid, recon: Reconciliation) -> np.ndarray:
     """Mark rows that are not client records and report them; returns the mask of rows set aside."""
-    if body.empty:
-        return pd.Series(False, index=body.index)
-    filled = ~pd.concat([_blank_mask(body[c]) for c in body.columns], axis=1).to_numpy()
-    counts = filled.sum(axis=1)
+    n = len(body)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    counts = np.zeros(n, dtype=np.int64)
+    first = np.full(n, -1)
+    labels = np.full(n, "", dtype=object)
+    mapped = {c.index for c in layout.mapped()}
+    for j in range(len(body.columns)):
+        if j in mapped:  # factorised anyway to be read: whitespace-only cells count as blank
+            codes, uniques = body.factorised(j)
+            filled = ~np.array([is_blank(u) for u in uniques], dtype=bool)[codes]
+        else:
+            filled = ~np.equal(body.columns[j], "")
+        new = filled & (first < 0)
+        first[new] = j
+        labels[new] = body.columns[j][new]
+        counts += filled
     blank = counts == 0
-    first = filled.argmax(axis=1)
-    labels = pd.Series(body.to_numpy()[np.arange(len(body)), first], index=body.index)
-    label_text = labels.map(_cached_text)
-    totals = (~blank) & label_text.str.match(_TOTALS).to_numpy()
+    label_codes, label_uniques = pd.factorize(labels, use_na_sentinel=False)
+    totals = np.array(
+        [isinstance(u, str) and bool(_TOTALS.match(u)) for u in label_uniques], dtype=bool
+    )[label_codes] & ~blank
+    # A header repeated mid-table (pasted blocks): its first cell is a header; check the whole row.
+    header_cells = {str(c.child or c.name).strip() for c in layout.columns}
+    maybe = np.array([isinstance(u, str) and u.strip() in header_cells for u in label_uniques], dtype=bool)
     header_texts = [normalise_header(c.child or c.name) for c in layout.columns]
-    repeated = np.zeros(len(body), dtype=bool)
-    candidates = np.flatnonzero(
-        label_text.map(normalise_header).to_numpy() == np.array(header_texts, dtype=object)[first]
-    )
-    for i in candidates:
-        cells = [normalise_header(v) for v in body.iloc[i].tolist()[: len(header_texts)]]
+    repeated = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(maybe[label_codes] & ~blank):
+        cells = [normalise_header(body.columns[k][i]) for k in range(min(len(body.columns), len(header_texts)))]
         repeated[i] = sum(a == b and a != "" for a, b in zip(cells, header_texts, strict=False)) >= 2
     data_like = np.flatnonzero((counts >= 2) & ~totals & ~repeated)
     last_data = data_like[-1] if len(data_like) else -1
-    notes = (np.arange(len(body)) > last_data) & (counts == 1) & ~totals
-    aside = blank | totals | repeated | notes
-    file, sheet = grid.file, grid.sheet
-    row_numbers = rows.to_numpy()
+    notes = (np.arange(n) > last_data) & (counts == 1) & ~totals
+    file, sheet, rows = grid.file, grid.sheet, body.rows
     for i in np.flatnonzero(totals | repeated | notes):
         reason = "totals row" if totals[i] else "header row repeated" if repeated[i] else "note below the table"
-        recon.issues.append(Issue(file, sheet, Outcome.SET_ASIDE, reason, row=int(row_numbers[i])))
+        recon.issues.append(Issue(file, sheet, Outcome.SET_ASIDE, reason, row=int(rows[i])))
     for start, end in _runs(np.flatnonzero(blank)):
         recon.issues.append(
             Issue(file, sheet, Outcome.SET_ASIDE, "blank row" if start == end else "blank rows",
-                  row=int(row_numbers[start]), last_row=int(row_numbers[end]), count=end - start + 1)
+                  row=int(rows[start]), last_row=int(rows[end]), count=end - start + 1)
         )
-    return pd.Series(aside, index=body.index)
-
-
-def _cached_text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    return blank | totals | repeated | notes
 
 
 def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
@@ -423,27 +450,34 @@ def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
-class _Reader:
-    """Reads the mapped columns of the data rows; collects rejections and warnings."""
+_NAT = np.datetime64("NaT", "D")
+_NUMERIC = (Kind.INTEGER, Kind.NUMBER, Kind.DURATION)
 
-    def __init__(self, mapping, grid, layout, data, rows, as_of, recon):
-        self.mapping: AgencyMapping = mapping
-        self.grid: Grid = grid
-        self.layout: Layout = layout
-        self.data: pd.DataFrame = data
-        self.rows: pd.Series = rows
-        self.as_of: dt.date = as_of
-        self.recon: Reconciliation = recon
-        self.rejected = pd.Series(False, index=data.index)
-        self.reject_reasons: dict[int, list[str]] = {}
+
+class _Reader:
+    """Reads the mapped columns of the data rows; collects rejections and warnings.
+
+    Values are numpy arrays over the data rows: objects (None = not recorded) or datetime64[D] (NaT).
+    """
+
+    def __init__(self, mapping: AgencyMapping, grid: Grid, body: _Body, keep: np.ndarray, as_of: dt.date,
+                 recon: Reconciliation):
+        self.mapping = mapping
+        self.grid = grid
+        self.body = body
+        self.keep = keep  # indices of the data rows within the body
+        self.rows = body.rows[keep]
+        self.as_of = np.datetime64(as_of, "D")
+        self.as_of_date = as_of
+        self.recon = recon
+        self.rejected = np.zeros(len(keep), dtype=bool)
         self.warnings = 0
-        self.values: dict[str, pd.Series] = {}
+        self.values: dict[str, np.ndarray] = {}
         self.columns: dict[str, Column] = {}
         self.name_tokens: set[str] = set()
 
-    # Reading each column through its code book, one distinct value at a time.
-    def read(self, secret: Secret | None) -> pd.DataFrame:
-        mapped = self.layout.mapped()
+    def read(self, layout: Layout, secret: Secret | None) -> pd.DataFrame:
+        mapped = layout.mapped()
         for c in mapped:  # identifiers first, so that their words can be withheld from warnings
             if c.field in IDENTIFIER_FIELDS and c.field != "date_of_birth":
                 self._read_identifier(c)
@@ -455,34 +489,47 @@ class _Reader:
         keys, basis = self._keys(secret)
         return self._assemble(keys, basis)
 
+    def _codes(self, c: Column) -> tuple[np.ndarray, np.ndarray]:
+        codes, uniques = self.body.factorised(c.index)
+        return codes[self.keep], uniques
+
     def _read_identifier(self, c: Column) -> None:
         if c.field == OTHER_IDENTIFIER or not FIELD_BY_NAME[c.field].key_input:
             return  # dropped unread
-        column = self.data[c.index]
-        text = column.map(lambda v: "" if is_blank(v) else _plain(v))
-        self.values[c.field] = text
+        codes, uniques = self._codes(c)
+        text = np.array(["" if is_blank(u) else _plain(u) for u in uniques], dtype=object)
+        self.values[c.field] = text[codes]
         self.columns[c.field] = c
         if c.field in ("first_name", "surname", "full_name"):
-            for value in pd.unique(text):
+            for value in text[np.unique(codes)] if len(codes) else ():
                 self.name_tokens.update(w for w in re.split(r"[^a-z]+", value.lower()) if len(w) >= 3)
 
     def _read_column(self, c: Column) -> None:
         f = FIELD_BY_NAME[c.field]
         book = CodeBook(f, self.mapping.codes.get(c.field), two_digit_years_past=c.field == "date_of_birth")
-        column = self.data[c.index]
-        readings: dict[Any, Reading] = {u: book.read(u) for u in pd.unique(column)}
-        values = column.map({u: r.value for u, r in readings.items()})
-        self.values[c.field] = values.astype(object).where(values.notna(), None)
+        codes, uniques = self._codes(c)
+        readings = [book.read(u) for u in uniques]
+        if f.kind is Kind.DATE:
+            distinct = np.array([r.value if r.value is not None else _NAT for r in readings], dtype="datetime64[D]")
+        elif f.kind in _NUMERIC:
+            distinct = np.array([r.value if r.value is not None else np.nan for r in readings], dtype=float)
+        else:
+            distinct = np.array([r.value for r in readings] + [None], dtype=object)[:-1]
+        self.values[c.field] = distinct[codes]
         self.columns[c.field] = c
-        bad = {u: self._safe(r.problem, u, c.field) for u, r in readings.items() if not r.ok}
-        problems = column.map(bad) if bad else pd.Series(np.nan, index=column.index, dtype=object)
-        if bad:
-            for reason, index in problems.groupby(problems, sort=False).groups.items():
-                mask = pd.Series(False, index=column.index)
-                mask[index] = True
-                self._problem(c, f.rule, mask & ~self.rejected, str(reason))
+        bad = np.array([not r.ok for r in readings], dtype=bool)
+        if bad.any():
+            reasons = {i: self._safe(readings[i].problem, uniques[i], c.field) for i in np.flatnonzero(bad)}
+            bad_rows = np.flatnonzero(bad[codes])
+            by_reason: dict[str, list[int]] = {}
+            for i in bad_rows:
+                by_reason.setdefault(reasons[codes[i]], []).append(i)
+            for reason, rows in by_reason.items():
+                mask = np.zeros(len(codes), dtype=bool)
+                mask[rows] = True
+                self._problem(c, f.rule, mask & ~self.rejected, reason)
         if f.required:
-            missing = self.values[c.field].isna() & problems.isna() & ~self.rejected
+            missing = _missing(self.values[c.field]) & ~bad[codes] & ~self.rejected
             self._problem(c, Rule.REJECT, missing, f"{f.label.lower()} is blank; it is required")
 
     def _safe(self, problem: str, raw: Any, field_name: str) -> str:
@@ -495,129 +542,144 @@ class _Reader:
             return re.sub(r'^".*?" ', "the value (withheld: it may identify someone) ", problem, count=1)
         return problem
 
-    def _problem(self, c: Column | None, rule: Rule, mask: pd.Series, reason: str) -> None:
+    def _problem(self, c: Column, rule: Rule, mask: np.ndarray, reason: str) -> None:
         count = int(mask.sum())
         if not count:
             return
         file, sheet = self.grid.file, self.grid.sheet
-        label = c.label if c else None
         if rule is Rule.REJECT:
             self.rejected |= mask
             for row in self.rows[mask]:
-                self.recon.issues.append(Issue(file, sheet, Outcome.REJECTED, reason, row=int(row), column=label))
-        else:
-            if c is not None and c.field in self.values:
-                self.values[c.field] = self.values[c.field].where(~mask, None)
-            self.warnings += count
-            sample = tuple(int(r) for r in self.rows[mask].iloc[:WARNING_ROWS_SHOWN])
-            reason = f"{reason}; set to not recorded"
-            self.recon.issues.append(
-                Issue(file, sheet, Outcome.WARNING, reason, column=label, count=count, rows_sample=sample)
-            )
+                self.recon.issues.append(Issue(file, sheet, Outcome.REJECTED, reason, row=int(row), column=c.label))
+            return
+        values = self.values.get(c.field)
+        if values is not None:
+            values[mask] = {"M": _NAT, "f": np.nan}.get(values.dtype.kind)
+        self.warnings += count
+        sample = tuple(int(r) for r in self.rows[mask][:WARNING_ROWS_SHOWN])
+        self.recon.issues.append(
+            Issue(file, sheet, Outcome.WARNING, f"{reason}; set to not recorded", column=c.label, count=count,
+                  rows_sample=sample)
+        )
 
     # Checks across fields.
     def _check_dates(self) -> None:
-        as_of = self.as_of
         referral = self.values.get("referral_date")
         if referral is not None:
-            future = referral.map(lambda d: d is not None and d > as_of).astype(bool) & ~self.rejected
-            self._problem(
-                self.columns["referral_date"], Rule.REJECT, future, f"referral date is after {as_of:%d/%m/%Y}"
-            )
-            old = referral.map(lambda d: d is not None and d < EARLIEST_REFERRAL).astype(bool) & ~self.rejected
-            self._problem(
-                self.columns["referral_date"], Rule.REJECT, old,
-                f"referral date is before {EARLIEST_REFERRAL:%d/%m/%Y}; is it a placeholder?",
-            )
+            c = self.columns["referral_date"]
+            self._problem(c, Rule.REJECT, (referral > self.as_of) & ~self.rejected,
+                          f"referral date is after {self.as_of_date:%d/%m/%Y}")
+            self._problem(c, Rule.REJECT, (referral < np.datetime64(EARLIEST_REFERRAL, "D")) & ~self.rejected,
+                          f"referral date is before {EARLIEST_REFERRAL:%d/%m/%Y}; is it a placeholder?")
         dob = self.values.get("date_of_birth")
         if dob is None:
             return
         c = self.columns["date_of_birth"]
-        future = dob.map(lambda d: d is not None and d > as_of).astype(bool) & ~self.rejected
-        self._problem(c, Rule.WARN, future, "date of birth is in the future")
-        old = dob.map(lambda d: d is not None and d < EARLIEST_BIRTH).astype(bool) & ~self.rejected
-        self._problem(c, Rule.WARN, old, f"date of birth is before {EARLIEST_BIRTH.year}")
-        dob = self.values["date_of_birth"]
-        when = referral if referral is not None else pd.Series(as_of, index=dob.index, dtype=object)
+        self._problem(c, Rule.WARN, (dob > self.as_of) & ~self.rejected, "date of birth is in the future")
+        self._problem(c, Rule.WARN, (dob < np.datetime64(EARLIEST_BIRTH, "D")) & ~self.rejected,
+                      f"date of birth is before {EARLIEST_BIRTH.year}")
+        when = referral if referral is not None else np.full(len(dob), self.as_of)
         ages = _age_at(dob, when)
         limit = FIELD_BY_NAME["date_of_birth"].maximum
-        impossible = (ages.notna() & ((ages < 0) | (ages > limit))).fillna(False).astype(bool) & ~self.rejected
-        self._problem(
-            c, Rule.WARN, impossible, f"age at referral worked out from the date of birth is outside 0 to {limit:g}"
-        )
-        self.values["age_from_dob"] = ages.where(~impossible)
+        impossible = ~np.isnan(ages) & ((ages < 0) | (ages > limit)) & ~self.rejected
+        self._problem(c, Rule.WARN, impossible,
+                      f"age at referral worked out from the date of birth is outside 0 to {limit:g}")
+        ages[impossible] = np.nan
+        self.values["age_from_dob"] = ages
 
     def _derive(self) -> None:
         v = self.values
         if "age_from_dob" in v:
             from_dob = v.pop("age_from_dob")
             given = v.get("age")
-            v["age"] = from_dob.where(from_dob.notna(), given if given is not None else np.nan)
+            v["age"] = from_dob if given is None else np.where(np.isnan(from_dob), given, from_dob)
         if "abuse_duration_years" in v:
             years = v.pop("abuse_duration_years")
             months = v.get("abuse_duration_months")
-            v["abuse_duration_months"] = years if months is None else months.where(months.notna(), years)
+            v["abuse_duration_months"] = years if months is None else np.where(_missing(months), years, months)
         if "children_count" in v:
             count = v["children_count"]
-            derived = count.map(lambda n: None if n is None or n != n else ("yes" if n > 0 else "no"))
+            derived = np.where(count > 0, "yes", "no").astype(object)
+            derived[np.isnan(count)] = None
             has = v.get("has_children")
-            v["has_children"] = derived if has is None else has.where(has.notna(), derived)
+            v["has_children"] = derived if has is None else np.where(_missing(has), derived, has)
         if "substance_misuse" not in v and ("alcohol_misuse" in v or "drug_misuse" in v):
-            empty = pd.Series(None, index=self.data.index, dtype=object)
+            empty = np.full(len(self.rows), None, dtype=object)
             alcohol, drugs = v.get("alcohol_misuse", empty), v.get("drug_misuse", empty)
             either = (alcohol == "yes") | (drugs == "yes")
             both_no = (alcohol == "no") & (drugs == "no")
-            v["substance_misuse"] = pd.Series(
-                np.where(either, "yes", np.where(both_no, "no", None)), index=self.data.index, dtype=object
-            )
+            v["substance_misuse"] = np.where(either, "yes", np.where(both_no, "no", None)).astype(object)
 
-    def _keys(self, secret: Secret | None) -> tuple[pd.Series, pd.Series]:
-        v, idx = self.values, self.data.index
-        empty = pd.Series("", index=idx, dtype=object)
+    def _keys(self, secret: Secret | None) -> tuple[np.ndarray, np.ndarray]:
+        v, n = self.values, len(self.rows)
+        empty = np.full(n, "", dtype=object)
         first, surname = v.get("first_name", empty), v.get("surname", empty)
         if "full_name" in v:
-            parts = v["full_name"].map(_split_name)
-            first = first.where(first != "", parts.str[0])
-            surname = surname.where(surname != "", parts.str[1])
+            codes, uniques = pd.factorize(v["full_name"], use_na_sentinel=False)
+            parts = [split_full_name(u) for u in uniques]
+            from_full_first = np.array([p[0] for p in parts] + [""], dtype=object)[:-1][codes]
+            from_full_surname = np.array([p[1] for p in parts] + [""], dtype=object)[:-1][codes]
+            first = np.where(first == "", from_full_first, first)
+            surname = np.where(surname == "", from_full_surname, surname)
         dob = v.get("date_of_birth")
-        dob_text = dob.map(lambda d: d.isoformat() if d is not None else "") if dob is not None else empty
-        inputs = KeyInputs(first.astype(str), surname.astype(str), dob_text.astype(str),
-                           v.get("client_ref", empty).astype(str))
+        dob_text = np.where(np.isnat(dob), "", dob.astype(str)).astype(object) if dob is not None else empty
+        inputs = KeyInputs(first, surname, dob_text, v.get("client_ref", empty))
         return person_keys(inputs, self.mapping.name, secret, self.rows)
 
-    def _assemble(self, keys: pd.Series, basis: pd.Series) -> pd.DataFrame:
+    def _assemble(self, keys: np.ndarray, basis: np.ndarray) -> pd.DataFrame:
         keep = ~self.rejected
-        columns = output_columns(self.mapping.record_type)
-        out = pd.DataFrame(index=self.data.index[keep])
-        for name in columns:
+        n = int(keep.sum())
+        data: dict[str, Any] = {}
+        for name in output_columns(self.mapping.record_type):
             f = FIELD_BY_NAME.get(name)
-            if name in self.values:
-                series = self.values[name][keep]
-            else:
-                series = pd.Series(None, index=out.index, dtype=object)
+            values = self.values[name][keep] if name in self.values else None
             if f is not None and f.kind in (Kind.FLAG, Kind.CATEGORY):
-                series = series.where(series.notna(), NOT_RECORDED).astype(object)
-            out[name] = series
-        out["client_key"] = keys[keep]
-        out["key_basis"] = basis[keep]
-        out["record_type"] = self.mapping.record_type.value
-        out["agency"] = self.mapping.name
+                if values is None:
+                    values = np.full(n, NOT_RECORDED, dtype=object)
+                else:
+                    values = values.copy()
+                    values[_missing(values)] = NOT_RECORDED
+            elif f is not None and f.kind is Kind.DATE:
+                values = pd.to_datetime(values if values is not None else np.full(n, _NAT)).astype("datetime64[s]")
+            elif f is not None and f.kind is Kind.INTEGER:
+                values = pd.array(values if values is not None else np.full(n, np.nan)).astype("Int64")
+            elif f is not None and f.kind in (Kind.NUMBER, Kind.DURATION):
+                values = values if values is not None else np.full(n, np.nan)
+            data[name] = values
+        data["client_key"] = keys[keep]
+        data["key_basis"] = basis[keep]
+        data["record_type"] = self.mapping.record_type.value
+        data["agency"] = self.mapping.name
         if self.mapping.service_type:
-            out["service_type"] = out["service_type"].where(
-                out["service_type"] != NOT_RECORDED, self.mapping.service_type
-            )
-        out["referral_date"] = pd.to_datetime(out["referral_date"])
-        for name in ("age", "children_count", "children_supported", "referral_number", "agencies_known_to"):
-            if name in out:
-                out[name] = pd.to_numeric(out[name], errors="coerce").astype("Int64")
-        if "abuse_duration_months" in out:
-            out["abuse_duration_months"] = pd.to_numeric(out["abuse_duration_months"], errors="coerce")
-        if "age_band" in out:
-            out["age_band"] = out["age"].map(lambda a: age_band(None if pd.isna(a) else int(a))).astype(object)
-        out["source_file"] = self.grid.file
-        out["source_sheet"] = self.grid.sheet or ""
-        out["source_row"] = self.rows[keep].astype("int64")
-        return out[columns].reset_index(drop=True)
+            service = data["service_type"]
+            data["service_type"] = np.where(service == NOT_RECORDED, self.mapping.service_type, service)
+        data["referral_number"] = pd.array(np.full(n, None), dtype="Int64")
+        data["agencies_known_to"] = pd.array(np.full(n, None), dtype="Int64")
+        if "age_band" in data:
+            ages = self.values["age"][keep] if "age" in self.values else np.full(n, np.nan)
+            known = ~np.isnan(ages)
+            bands = np.array([age_band(a) for a in range(0, 121)], dtype=object)
+            data["age_band"] = np.full(n, NOT_RECORDED, dtype=object)
+            data["age_band"][known] = bands[np.clip(ages[known].astype(int), 0, 120)]
+        data["source_file"] = self.grid.file
+        data["source_sheet"] = self.grid.sheet or ""
+        data["source_row"] = self.rows[keep].astype("int64")
+        # Object columns stay object: inferring arrow strings costs more than everything else put together.
+        frame = pd.DataFrame(
+            {k: pd.Series(v, dtype=object, copy=False) if isinstance(v, np.ndarray) and v.dtype == object else v
+             for k, v in data.items()},
+            index=pd.RangeIndex(n),
+        )
+        return frame[output_columns(self.mapping.record_type)]
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    """Not-recorded cells of a value array: None in object arrays, NaT in dates."""
+    if values.dtype.kind == "M":
+        return np.isnat(values)
+    if values.dtype.kind == "f":
+        return np.isnan(values)
+    return np.equal(values, None)
 
 
 def _plain(value: Any) -> str:
@@ -626,16 +688,9 @@ def _plain(value: Any) -> str:
     return str(value).strip()
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    from needsassess.clients.merge import split_full_name
-
-    return split_full_name(name)
-
-
-def _age_at(dob: pd.Series, when: pd.Series) -> pd.Series:
-    """Whole years between two date columns (None where either is missing)."""
-    born = pd.to_datetime(dob, errors="coerce")
-    at = pd.to_datetime(when, errors="coerce")
-    years = at.dt.year - born.dt.year
-    before_birthday = (at.dt.month < born.dt.month) | ((at.dt.month == born.dt.month) & (at.dt.day < born.dt.day))
-    return (years - before_birthday.astype(int)).astype("Float64")
+def _age_at(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """Whole years from dob to when (datetime64[D] arrays), as floats; NaN where either is missing."""
+    born, at = pd.DatetimeIndex(dob), pd.DatetimeIndex(when)
+    years = (at.year - born.year).to_numpy(dtype=float)
+    before = (at.month < born.month) | ((at.month == born.month) & (at.day < born.day))
+    return years - np.asarray(before, dtype=float)
