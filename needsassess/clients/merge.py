@@ -190,7 +190,12 @@ def number_referrals(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def count_people(records: pd.DataFrame) -> pd.DataFrame:
-    """Per agency: referrals, distinct people, repeat referrals (referrals of someone already referred)."""
+    """Per agency: referrals, distinct people, repeat referrals (referrals of someone the agency already had).
+
+    The "All agencies" row counts each person once however many agencies know them; its repeat referrals
+    are the agencies' own repeats added up, so referrals - people - repeats = referrals of people already
+    known to another agency.
+    """
     columns = ["record_type", "agency", "referrals", "people", "repeat_referrals"]
     if records.empty:
         return pd.DataFrame(columns=columns)
@@ -203,7 +208,8 @@ def count_people(records: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
         .assign(agency="All agencies")
     )
-    totals["repeat_referrals"] = totals["referrals"] - totals["people"]
+    repeats = frame.groupby("record_type", sort=False)["repeat_referrals"].sum()
+    totals["repeat_referrals"] = totals["record_type"].map(repeats)
     return pd.concat([frame, totals], ignore_index=True)[columns]
 
 

@@ -264,9 +264,8 @@ def _map_columns(columns: list[Column], mapping: AgencyMapping, index: HeaderInd
         if c.explicit:
             continue
         match = _best_match(c, index)
-        if match and not (match.field in taken and _single_column(match.field)):
+        if match and not (match.field in taken and _single_column(match.field)):  # the mapping's choice wins
             c.field, c.confidence = match.field, match.confidence
-            taken.add(match.field)
     seen: dict[str, Column] = {}
     for c in columns:
         if c.field and c.field != IGNORE and _single_column(c.field):
@@ -634,8 +633,8 @@ class _Reader:
             f = FIELD_BY_NAME.get(name)
             values = self.values[name][keep] if name in self.values else None
             if f is not None and f.kind in (Kind.FLAG, Kind.CATEGORY):
-                if values is None:
-                    values = np.full(n, NOT_RECORDED, dtype=object)
+                if values is None:  # the file has no such column: not collected, which is not "not recorded"
+                    values = np.full(n, None, dtype=object)
                 else:
                     values = values.copy()
                     values[_missing(values)] = NOT_RECORDED
@@ -652,7 +651,9 @@ class _Reader:
         data["agency"] = self.mapping.name
         if self.mapping.service_type:
             service = data["service_type"]
-            data["service_type"] = np.where(service == NOT_RECORDED, self.mapping.service_type, service)
+            data["service_type"] = np.where(
+                np.equal(service, None) | (service == NOT_RECORDED), self.mapping.service_type, service
+            ).astype(object)
         data["referral_number"] = pd.array(np.full(n, None), dtype="Int64")
         data["agencies_known_to"] = pd.array(np.full(n, None), dtype="Int64")
         if "age_band" in data:
