@@ -846,6 +846,8 @@ class CrossTable:
     # (share column, numerator column, denominator column or None for the base row), base row being
     # the row subtotal when there is one, else the total row
     share: tuple[str, str, str | None] | None = None
+    # Rows that count towards the total but not the subtotal (households the question does not apply to)
+    outside_rows: tuple[str, ...] = ()
 
 
 @dataclass
@@ -875,6 +877,7 @@ class SafeAccommodation:
 
 
 TOTAL_LABEL = "Total"
+SANCTUARY_ROW = "Sanctuary scheme (destination not asked)"
 
 
 def safe_accommodation_records(clients: pd.DataFrame) -> pd.DataFrame:
@@ -922,6 +925,32 @@ def _cross(
     return grid
 
 
+PERSON_CHARACTERISTICS = (
+    "sex",
+    "age",
+    "ethnic_group",
+    "disability",
+    "lgbt",
+    "mental_health",
+    "substance_misuse",
+    "alcohol_misuse",
+    "drug_misuse",
+)
+
+
+def _with_person_characteristics(frame: pd.DataFrame, persons: pd.DataFrame | None) -> pd.DataFrame:
+    """Replace each row's characteristics by the person's, combined over all their victim records."""
+    if persons is None or frame.empty or "client_key" not in frame:
+        return frame
+    lookup = persons.set_index(persons["client_key"].astype(object))
+    out = frame.copy()
+    keys = out["client_key"].astype(object)
+    for column in PERSON_CHARACTERISTICS:
+        if column in lookup:
+            out[column] = keys.map(lookup[column]).values
+    return out
+
+
 def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | None:
     """The Part 4 tables; None when no record is of a safe-accommodation service."""
     records = safe_accommodation_records(clients)
@@ -934,6 +963,10 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
     supported_people = (
         combine_people(supported) if "client_key" in supported and len(supported) else supported
     )
+    # A person's characteristics come from every agency that recorded them: a refuge that does not record
+    # sex still houses people whose sex the outreach service recorded.
+    persons = combine_people(victim_records(clients)) if "client_key" in clients else None
+    supported_people = _with_person_characteristics(supported_people, persons)
     # Each adult once, in the accommodation of their latest supported episode.
     if "client_key" in supported and len(supported):
         latest = (
@@ -946,6 +979,7 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
         )
     else:
         latest = supported
+    latest = _with_person_characteristics(latest, persons)
     sex = _text_column(latest, "sex")
     acc_latest = _text_column(latest, "accommodation_type")
     adults = _cross(
@@ -979,6 +1013,7 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
         [
             "The return also asks for trans adults; the client schema records sex as female, male or other, "
             "so trans adults are counted under their recorded sex.",
+            "Sex is taken from every agency that recorded it, not only the accommodation service.",
         ],
     )
     sp_frames = {
@@ -990,7 +1025,11 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
         SPECIALIST,
         sp_frames,
         "people supported for whom the characteristic was recorded",
-        ["Characteristics as the Part 4 return names them; check the current return's list before copying."],
+        [
+            "Characteristics as the Part 4 return names them; check the current return's list before copying.",
+            "A person's characteristics are taken from every agency that recorded them, not only the "
+            "accommodation service.",
+        ],
     )
     unable = records[outcome == "unable_to_support"]
     unable_table = CrossTable(
@@ -1028,22 +1067,29 @@ def profile_safe_accommodation(clients: pd.DataFrame) -> SafeAccommodation | Non
         row_subtotal="Reason recorded",
         share=("Share of those with a reason recorded (%)", TOTAL_LABEL, None),
     )
-    moved = ended[_text_column(ended, "accommodation_type") != "sanctuary"]
+    in_sanctuary = _text_column(ended, "accommodation_type") == "sanctuary"
+    destinations = _cross(
+        _text_column(ended[~in_sanctuary], "move_on_destination"),
+        MOVE_ON_DESTINATIONS,
+        None,
+        (),
+        {"family_friends": "Family or friends"},
+        {"count": "Households"},
+    )
+    # Sanctuary households stay a row, so that this table's total is the one of the support-ended table
+    # and their number cannot be found by subtracting one table from the other.
+    sanctuary_row = pd.DataFrame({"Households": [int(in_sanctuary.sum())]}, index=[SANCTUARY_ROW])
+    destinations = pd.concat([destinations.iloc[:-2], sanctuary_row, destinations.iloc[-2:]])
+    destinations.loc[TOTAL_LABEL] = destinations.drop(index=TOTAL_LABEL).sum(axis=0)
     move_on = CrossTable(
         "safe_move_on",
-        "Move-on destinations of households leaving safe accommodation (not sanctuary schemes)",
-        _cross(
-            _text_column(moved, "move_on_destination"),
-            MOVE_ON_DESTINATIONS,
-            None,
-            (),
-            {"family_friends": "Family or friends"},
-            {"count": "Households"},
-        ),
+        "Move-on destinations of households leaving safe accommodation",
+        destinations,
         "Destination",
-        "households whose support ended, other than in sanctuary schemes",
+        "households whose support ended; destinations are asked for all but sanctuary schemes",
         row_subtotal="Destination recorded",
         share=("Share of those with a destination recorded (%)", "Households", None),
+        outside_rows=(SANCTUARY_ROW,),
     )
     out_of_area = CrossTable(
         "safe_out_of_area",
@@ -1449,17 +1495,24 @@ def _publish_representation(
 def _publish_cross(table: CrossTable, rule: Rule) -> tuple[PublishedTable, list[SuppressionEntry]]:
     """A Part 4 table with its Total row and column (and a Recorded subtotal), suppressed as a whole."""
     counts = table.counts.astype("int64").copy()
-    data_rows = [r for r in counts.index if r not in (NOT_RECORDED_ROW, TOTAL_ROW)]
+    outside = list(table.outside_rows)
+    data_rows = [r for r in counts.index if r not in (NOT_RECORDED_ROW, TOTAL_ROW, *outside)]
     if table.row_subtotal:
         counts.loc[table.row_subtotal] = counts.loc[data_rows].sum(axis=0)
-        order = [*data_rows, table.row_subtotal, NOT_RECORDED_ROW, TOTAL_ROW]
+        order = [*data_rows, table.row_subtotal, *outside, NOT_RECORDED_ROW, TOTAL_ROW]
         counts = counts.loc[[r for r in order if r in counts.index]]
     data_cols = [c for c in counts.columns if c not in (NOT_RECORDED_ROW, TOTAL_ROW)]
     if table.column_subtotal:
         counts.insert(len(data_cols), table.column_subtotal, counts[data_cols].sum(axis=1))
-    row_eqs = _equations(data_rows, table.row_subtotal, NOT_RECORDED_ROW in counts.index, TOTAL_ROW)
+    row_eqs = _equations(
+        data_rows,
+        table.row_subtotal,
+        [*outside, *([NOT_RECORDED_ROW] if NOT_RECORDED_ROW in counts.index else [])],
+    )
     col_eqs = (
-        _equations(data_cols, table.column_subtotal, NOT_RECORDED_ROW in counts.columns, TOTAL_ROW)
+        _equations(
+            data_cols, table.column_subtotal, [NOT_RECORDED_ROW] if NOT_RECORDED_ROW in counts.columns else []
+        )
         if TOTAL_ROW in counts.columns
         else []
     )
@@ -1480,20 +1533,18 @@ def _publish_cross(table: CrossTable, rule: Rule) -> tuple[PublishedTable, list[
     for column in shares:
         display[column] = display[column].map(_percent)
         if table.share and table.share[2] is None:  # a share of the base row means nothing below it
-            display.loc[[NOT_RECORDED_ROW, TOTAL_ROW], column] = None
-    log = [e for e in out.log if not (e.kind == "share" and e.row in (NOT_RECORDED_ROW, TOTAL_ROW))]
+            display.loc[[*outside, NOT_RECORDED_ROW, TOTAL_ROW], column] = None
+    log = [e for e in out.log if not (e.kind == "share" and e.row in (*outside, NOT_RECORDED_ROW, TOTAL_ROW))]
     frame = display.reset_index(names=table.row_label)
     formats = dict.fromkeys(counts.columns, COUNT_FORMAT) | dict.fromkeys(shares, PERCENT_FORMAT)
     return PublishedTable(table.name, table.title, frame, table.base, list(table.notes), formats), log
 
 
-def _equations(
-    data: list[str], subtotal: str | None, has_not_recorded: bool, total: str
-) -> list[tuple[str, list[str]]]:
-    rest = [NOT_RECORDED_ROW] if has_not_recorded else []
+def _equations(data: list[str], subtotal: str | None, rest: list[str]) -> list[tuple[str, list[str]]]:
+    """Total = data (+ rest), or subtotal = data and Total = subtotal + rest."""
     if subtotal:
-        return [(subtotal, data), (total, [subtotal, *rest])]
-    return [(total, data + rest)]
+        return [(subtotal, data), (TOTAL_ROW, [subtotal, *rest])]
+    return [(TOTAL_ROW, data + rest)]
 
 
 def _publish_people(

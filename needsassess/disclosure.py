@@ -524,8 +524,14 @@ def _protect(grid: _Grid, status: np.ndarray, rule: Rule, name: str, log: list[S
             k = pinned[0]
             options = _candidates(grid, status, grid.lines_of[k]) + _candidates(grid, status, grid.lines)
             chosen = _first_that_frees(options, k, lambda s: _pinned(grid, s, rule), status)
-            if chosen is None:  # the markers themselves give it away: four "<5" cells under a "<5" total
-                return _withhold(grid, status, name, log, k)
+            if chosen is None:
+                # No single cell frees it (a protector at exactly the threshold in a row whose total is
+                # the sum of its lower bounds, held by its column too): hide the smallest candidate and
+                # look again. Only when nothing is left to hide do the markers themselves give it away
+                # (four "<5" cells under a "<5" total), and the table is withheld.
+                if not options:
+                    return _withhold(grid, status, name, log, k)
+                chosen = options[0]
             hide(chosen, f"secondary: protects {_reason_place(grid, k, chosen)} (narrow range)")
             continue
 

@@ -321,10 +321,12 @@ def test_support_ended_move_on_and_out_of_area() -> None:
     assert ended.at["Moved on", "Refuge"] == 1
     assert ended.at["No longer needed", "Sanctuary scheme"] == 1
     assert ended.at["Total", "Total"] == 3
-    move_on = part4.move_on.counts  # sanctuary schemes left out
+    move_on = part4.move_on.counts  # sanctuary schemes are not asked a destination: a row of their own
     assert move_on.at["Social housing", "Households"] == 1
+    assert move_on.at["Own home", "Households"] == 0  # the sanctuary household's own home is not counted
     assert move_on.at["Not recorded", "Households"] == 1
-    assert move_on.at["Total", "Households"] == 2
+    assert move_on.at["Sanctuary scheme (destination not asked)", "Households"] == 1
+    assert move_on.at["Total", "Households"] == 3  # the support-ended total
     area = part4.out_of_area.counts
     assert area.at["Refuge", "From outside the area"] == 1
     assert area.at["Dispersed accommodation", "Not recorded"] == 1

@@ -133,3 +133,30 @@ def test_each_preset_says_what_it_does() -> None:
     nhsd = get_rule("nhsd").describe()
     assert "1 to 7" in nhsd and "nearest 5" in nhsd and "totals" not in nhsd
     assert '"<10"' in get_rule("ons10").describe()
+
+
+def test_a_protector_pinned_at_the_threshold_is_covered_not_the_whole_table_withheld() -> None:
+    """Support ended by reason x accommodation (the sample refuge): no single extra cell frees the
+    pinned protector, so several are hidden, and the table is still published."""
+    rows = ["No longer needed", "Moved on", "Disengaged", "Evicted", "Returned", "Other", "Not recorded"]
+    cells = [
+        [9, 0, 5, 0, 2, 0, 0],
+        [12, 0, 3, 2, 0, 0, 0],
+        [9, 0, 6, 1, 2, 0, 0],
+        [5, 0, 5, 0, 1, 0, 0],
+        [7, 0, 5, 1, 0, 0, 0],
+        [0] * 7,
+        [0] * 7,
+    ]
+    df = pd.DataFrame(cells, index=rows, columns=["a", "b", "c", "d", "e", "f", "g"])
+    df["Total"] = df.sum(axis=1)
+    df.loc["Total"] = df.sum(axis=0)
+    out = apply_disclosure(df, LT5, total_row="Total", total_col="Total")
+    assert not out.withheld
+    assert out.display.at["Total", "Total"] == 75
+    assert out.display.at["Other", "a"] == 0
+    eqs = [[((r, c), 1) for c in df.columns if c != "Total"] + [((r, "Total"), -1)] for r in df.index]
+    eqs += [[((r, c), 1) for r in df.index if r != "Total"] + [(("Total", c), -1)] for c in df.columns]
+    exact = out.display.astype(object).where(out.display.map(lambda v: isinstance(v, str)), df)
+    assert determined_by_algebra(exact, eqs) == []
+    assert pinned_by_one_equation(exact, eqs, LT5) == []
