@@ -28,6 +28,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from needsassess.clients import schema
 from needsassess.disclosure import (
     DEFAULT_RULE,
     Margin,
@@ -39,8 +40,8 @@ from needsassess.disclosure import (
 )
 from needsassess.errors import ConfigError, Problem
 
-NOT_RECORDED = "not recorded"  # the schema's value (needsassess.clients.schema.NOT_RECORDED)
-YES, NO = "yes", "no"
+NOT_RECORDED = schema.NOT_RECORDED
+YES, NO = schema.Flag.YES.value, schema.Flag.NO.value
 ALL_AGENCIES = "All agencies"
 RECORDED = "recorded"
 TOTAL = "total"
@@ -98,42 +99,21 @@ def category(
     return Characteristic(column, label, Kind.CATEGORY, tuple(values), labels or {})
 
 
-# Canonical values, as in needsassess.clients.schema.
-SEXES = ("female", "male", "other")
-AGE_BANDS = ("under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
-ETHNIC_GROUPS = ("white", "mixed", "asian", "black", "other")
-RISK_LEVELS = ("standard", "medium", "high")
-RELATIONSHIPS = ("partner", "ex_partner", "family", "other")
-ACCOMMODATION_TYPES = ("refuge", "specialist_refuge", "dispersed", "sanctuary", "second_stage", "other")
-UNABLE_REASONS = (
-    "no_space",
-    "needs_unmet",
-    "declined_by_client",
-    "no_contact",
-    "no_recourse",
-    "ineligible",
-    "other",
-)
-SUPPORT_END_REASONS = (
-    "no_longer_needed",
-    "moved_on",
-    "disengaged",
-    "evicted",
-    "returned_to_perpetrator",
-    "other",
-)
-MOVE_ON_DESTINATIONS = (
-    "social_housing",
-    "private_rented",
-    "family_friends",
-    "another_refuge",
-    "own_home",
-    "temporary_accommodation",
-    "returned_to_perpetrator",
-    "other",
-)
-IN_WORK_OR_LEARNING = ("employed", "education")
-EMPLOYMENT_STATUSES = ("employed", "unemployed", "education", "retired", "sick_or_disabled", "other")
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+# The canonical values of the client schema, in its order.
+SEXES = _values(schema.Sex)
+AGE_BANDS = tuple(label for label, _, _ in schema.AGE_BANDS)
+ETHNIC_GROUPS = _values(schema.EthnicGroup)
+RISK_LEVELS = _values(schema.RiskLevel)
+RELATIONSHIPS = _values(schema.Relationship)
+ACCOMMODATION_TYPES = _values(schema.AccommodationType)
+UNABLE_REASONS = _values(schema.UnableReason)
+SUPPORT_END_REASONS = _values(schema.SupportEndReason)
+MOVE_ON_DESTINATIONS = _values(schema.MoveOnDestination)
+IN_WORK_OR_LEARNING = (schema.EmploymentStatus.EMPLOYED.value, schema.EmploymentStatus.EDUCATION.value)
 
 SEX_LABELS = {"female": "Female", "male": "Male", "other": "Other"}
 ETHNIC_LABELS = {
@@ -283,21 +263,7 @@ def perpetrator_records(clients: pd.DataFrame) -> pd.DataFrame:
 
 def age_band_of(age: float) -> str:
     """Band of an age in years, as the schema bands it; not recorded when missing."""
-    if age is None or age != age:
-        return NOT_RECORDED
-    for label, low, high in (
-        ("under 16", 0, 15),
-        ("16-17", 16, 17),
-        ("18-24", 18, 24),
-        ("25-34", 25, 34),
-        ("35-44", 35, 44),
-        ("45-54", 45, 54),
-        ("55-64", 55, 64),
-        ("65+", 65, 10_000),
-    ):
-        if low <= age <= high:
-            return label
-    return NOT_RECORDED
+    return schema.age_band(age)
 
 
 def combine_people(records: pd.DataFrame, by: Sequence[str] = ("client_key",)) -> pd.DataFrame:
