@@ -547,11 +547,16 @@ def provenance_lines(sources: list[dict[str, Any]], offline: bool, main: int = 0
 
 RecordTypeChoice = Annotated[
     str | None,
-    typer.Option("--record-type", help='"victim" or "perpetrator" (default: guessed from the file and sheet name).'),
+    typer.Option(
+        "--record-type", help='"victim" or "perpetrator" (default: guessed from the file and sheet name).'
+    ),
 ]
-SheetOption = Annotated[str | None, typer.Option("--sheet", help="Sheet name or 0-based number (default: the first).")]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Sheet name or 0-based number (default: the first).")
+]
 EncodingOption = Annotated[
-    str | None, typer.Option("--encoding", help="Text encoding of csv files, e.g. cp1252 (default: detected).")
+    str | None,
+    typer.Option("--encoding", help="Text encoding of csv files, e.g. cp1252 (default: detected)."),
 ]
 
 
@@ -589,7 +594,9 @@ def map_command(
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     record_type: RecordTypeChoice = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the TOML here instead.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the TOML here instead.")
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Suggest how an agency file maps to the client schema, as TOML to check, edit and keep.
@@ -623,18 +630,39 @@ def profile_command(
     ] = None,
     mapping: Annotated[
         list[Path] | None,
-        typer.Option("--mapping", "-m", help="Mapping TOML (one agency, or many under [[agencies]]); repeatable."),
+        typer.Option(
+            "--mapping", "-m", help="Mapping TOML (one agency, or many under [[agencies]]); repeatable."
+        ),
     ] = None,
     merged: Annotated[
-        Path | None, typer.Option("--merged", help="Write the merged pseudonymised table to OUT.csv or OUT.parquet.")
+        Path | None,
+        typer.Option("--merged", help="Write the merged pseudonymised table to OUT.csv or OUT.parquet."),
     ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            help="Write the needs profile (victims, perpetrators, Part 4 safe accommodation), small numbers "
+            "suppressed, to OUT.xlsx or OUT.csv.",
+        ),
+    ] = None,
+    disclosure: Annotated[
+        str,
+        typer.Option(
+            "--disclosure", help='Small-number rule for --summary: lt5 (1-4 shown as "<5"), nhsd or ons10.'
+        ),
+    ] = "lt5",
     secret_file: Annotated[
-        Path | None, typer.Option("--secret-file", help="File holding the pseudonymisation secret (else $NEEDSASSESS_SECRET).")
+        Path | None,
+        typer.Option(
+            "--secret-file", help="File holding the pseudonymisation secret (else $NEEDSASSESS_SECRET)."
+        ),
     ] = None,
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Dates after this day (YYYY-MM-DD) are in the future; default today.")
+        str | None,
+        typer.Option("--as-of", help="Dates after this day (YYYY-MM-DD) are in the future; default today."),
     ] = None,
     force: ForceOption = False,
 ) -> None:
@@ -643,18 +671,28 @@ def profile_command(
     Each file is read as it comes (title rows, merged headers, totals rows and all), mapped to the client
     schema (built-in synonyms, then your mapping), validated, pseudonymised with the secret and
     de-duplicated. Prints rows read = used + rejected + set aside for each file, every rejected row, the
-    people each agency saw and how many are known to more than one agency.
+    people each agency saw and how many are known to more than one agency. --summary writes the needs
+    profile for publication: every share with its base and the number not recorded, small numbers
+    suppressed and each hidden cell listed in the workbook's notes.
 
     Example: NEEDSASSESS_SECRET=... needsassess profile outreach.xlsx idva.csv -m idva.toml --merged clients.csv
+    --summary profile.xlsx
     """
     import datetime as dt
 
     from needsassess.clients.agencies import merge_agencies, plan_agencies
     from needsassess.clients.merge import load_secret
     from needsassess.clients.outputs import write_merged
+    from needsassess.disclosure import get_rule
 
     if not files and not mapping:
         raise typer.BadParameter("give agency files, or --mapping files that name them", param_hint="FILES")
+    if summary is not None and summary.suffix.lower() not in (".xlsx", ".csv"):
+        raise typer.BadParameter("the summary must be an .xlsx or .csv file", param_hint="--summary")
+    try:
+        rule = get_rule(disclosure)
+    except NeedsAssessError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--disclosure") from None
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
@@ -666,7 +704,9 @@ def profile_command(
     _print_frame(console, result.reconciliation.summary_frame(), "Rows read = used + rejected + set aside")
     issues = result.reconciliation.issues_frame()
     if len(issues):
-        _print_frame(console, issues, "Rejected rows, rows set aside, and cells set to not recorded", limit=40)
+        _print_frame(
+            console, issues, "Rejected rows, rows set aside, and cells set to not recorded", limit=40
+        )
     _print_frame(console, result.people, "Referrals and people (repeat referrals of one person count once)")
     _print_frame(console, result.overlap.by_count, "People known to 1, 2, 3+ agencies")
     if len(result.overlap.pairs):
@@ -674,6 +714,17 @@ def profile_command(
     if merged is not None:
         write_merged(result.clients, merged, force)
         console.print(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
+    if summary is not None:
+        from needsassess.client_profile import headline_lines
+        from needsassess.pipeline import write_profile_summary
+
+        published = write_profile_summary(result.clients, summary, rule, force)
+        for line in headline_lines(published):
+            console.print(line, highlight=False)
+        hidden = len(published.log)
+        console.print(
+            f"Wrote {summary} (preset {rule.name}: {hidden} cell{'s' if hidden != 1 else ''} suppressed)."
+        )
 
 
 @app.command("template")

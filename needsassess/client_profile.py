@@ -35,6 +35,7 @@ from needsassess.disclosure import (
     Rule,
     SuppressionEntry,
     apply_disclosure,
+    format_count,
     log_frame,
     margins_of,
 )
@@ -1127,6 +1128,7 @@ class PublishedTable:
     chart_rows: int = 0  # the first rows (All agencies, people) to draw as a bar chart of `chart_value`
     chart_category: str = "Characteristic"
     chart_value: str = SHARE
+    label_columns: list[str] = field(default_factory=lambda: ["Agency"])  # what names a row
 
 
 @dataclass
@@ -1154,7 +1156,7 @@ class PublishedProfile:
         """Every published table in one long frame (table, title, row, column, value) for a csv."""
         rows = []
         for t in self.tables:
-            labels = [c for c in t.frame.columns if t.frame[c].map(lambda v: isinstance(v, str)).all()]
+            labels = [c for c in t.label_columns if c in t.frame.columns]
             for record in t.frame.to_dict("records"):
                 row = " | ".join(str(record[c]) for c in labels)
                 for column, value in record.items():
@@ -1191,15 +1193,41 @@ def _block(counts: pd.DataFrame, values: Sequence[str], additive: bool) -> tuple
     return block, margins
 
 
+Sizes = dict[str, bool]  # group -> is its size (people or referrals) visible in the counts table
+
+
 def _disclose_groups(
-    block: pd.DataFrame, margins: list[Margin], additive: bool, rule: Rule, name: str
+    block: pd.DataFrame,
+    margins: list[Margin],
+    additive: bool,
+    rule: Rule,
+    name: str,
+    sizes: Sizes | None = None,
 ) -> tuple[pd.DataFrame, list[SuppressionEntry]]:
     """Suppress a block with a share of the base row for every group: all groups at once when they add up
-    (referrals), else each group on its own (people are not additive across agencies)."""
+    (referrals), else each group on its own (people are not additive across agencies).
+
+    The Total row is each group's size, which the counts table publishes (or hides): it is passed on as
+    known (or hidden), so that no table undoes another.
+    """
+    sizes = sizes or {}
+
+    def fixed(groups: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        return {
+            "known": [(TOTAL_ROW, g) for g in groups if sizes.get(g) is True],
+            "hidden": [(TOTAL_ROW, g) for g in groups if sizes.get(g) is False],
+        }
+
     shares = {f"{SHARE}|{g}": (g, None) for g in block.columns}
     if additive or block.shape[1] == 1:
         out = apply_disclosure(
-            block, rule, table_name=name, margins=margins, shares=shares, share_base_row=RECORDED_ROW
+            block,
+            rule,
+            table_name=name,
+            margins=margins,
+            shares=shares,
+            share_base_row=RECORDED_ROW,
+            **fixed(list(block.columns)),
         )
         return out.display, out.log
     displays, log = [], []
@@ -1212,6 +1240,7 @@ def _disclose_groups(
             margins=own,
             shares={f"{SHARE}|{g}": (g, None)},
             share_base_row=RECORDED_ROW,
+            **fixed([g]),
         )
         displays.append(out.display)
         log += out.log
@@ -1219,7 +1248,9 @@ def _disclose_groups(
     return display[[*block.columns, *shares]], log
 
 
-def _publish_share_table(table: ShareTable, rule: Rule) -> tuple[PublishedTable, list[SuppressionEntry]]:
+def _publish_share_table(
+    table: ShareTable, rule: Rule, sizes: dict[Unit, Sizes] | None = None
+) -> tuple[PublishedTable, list[SuppressionEntry]]:
     """One row per shown value, group and unit: count, base (recorded), not recorded and share."""
     with_values = any(it.characteristic.kind is Kind.CATEGORY for it in table.items)
     rows: list[dict[str, object]] = []
@@ -1232,7 +1263,9 @@ def _publish_share_table(table: ShareTable, rule: Rule) -> tuple[PublishedTable,
         values = [_flag_or_value_label(c, v) for v in c.values]
         block, margins = _block(counts, values, item.additive)
         name = f"{table.title} ({item.unit.value}): {c.label}"
-        display, entries = _disclose_groups(block, margins, item.additive, rule, name)
+        display, entries = _disclose_groups(
+            block, margins, item.additive, rule, name, (sizes or {}).get(item.unit)
+        )
         by_unit.setdefault(item.unit, []).append((item, display))
         log += _translate_log(entries, c, item.unit, with_values)
     for unit, items in by_unit.items():
@@ -1263,6 +1296,7 @@ def _publish_share_table(table: ShareTable, rule: Rule) -> tuple[PublishedTable,
         list(table.notes),
         dict.fromkeys((COUNT, BASE, NOT_RECORDED_COLUMN), COUNT_FORMAT) | {SHARE: PERCENT_FORMAT},
         chart_rows=chart_rows,
+        label_columns=["Agency", "Counted", "Characteristic", *(["Value"] if with_values else [])],
     )
     return published, log
 
@@ -1294,7 +1328,7 @@ def _translate_log(
 
 
 def _publish_duration(
-    stats: list[DurationStats], rule: Rule, name: str
+    stats: list[DurationStats], rule: Rule, name: str, sizes: dict[Unit, Sizes] | None = None
 ) -> tuple[PublishedTable, list[SuppressionEntry]]:
     """Mean and median length of abuse, hidden with their count; nhsd also hides them below 8 people."""
     rows, log = [], []
@@ -1308,7 +1342,7 @@ def _publish_duration(
         additive = unit is Unit.REFERRALS and len(mine) > 1
         block, margins = _block(counts, ["Length recorded"], additive)
         title = "Length of abuse before support"
-        display, entries = _disclose_groups(block, margins, additive, rule, title)
+        display, entries = _disclose_groups(block, margins, additive, rule, title, (sizes or {}).get(unit))
         for e in entries:
             if e.row == RECORDED_ROW and not e.column.startswith(SHARE):
                 log.append(SuppressionEntry(title, f"{e.column}, {unit.value}", "Recorded", e.kind, e.reason))
@@ -1358,6 +1392,7 @@ def _publish_duration(
             ],
             {"Recorded": COUNT_FORMAT, "Not recorded": COUNT_FORMAT}
             | dict.fromkeys(("Mean (years)", "Median (years)", "Mean (months)", "Median (months)"), "0.0"),
+            label_columns=["Agency", "Counted"],
         ),
         log,
     )
@@ -1455,6 +1490,7 @@ def _publish_representation(
         | dict.fromkeys(
             ("Client share (%)", "Population share (%)", "Difference (percentage points)"), "0.0"
         ),
+        label_columns=["Agency", "Characteristic", "Value"],
     )
 
 
@@ -1503,7 +1539,16 @@ def _publish_cross(table: CrossTable, rule: Rule) -> tuple[PublishedTable, list[
     log = [e for e in out.log if not (e.kind == "share" and e.row in (*outside, NOT_RECORDED_ROW, TOTAL_ROW))]
     frame = display.reset_index(names=table.row_label)
     formats = dict.fromkeys(counts.columns, COUNT_FORMAT) | dict.fromkeys(shares, PERCENT_FORMAT)
-    return PublishedTable(table.name, table.title, frame, table.base, list(table.notes), formats), log
+    published = PublishedTable(
+        table.name,
+        table.title,
+        frame,
+        table.base,
+        list(table.notes),
+        formats,
+        label_columns=[table.row_label],
+    )
+    return published, log
 
 
 def _equations(data: list[str], subtotal: str | None, rest: list[str]) -> list[tuple[str, list[str]]]:
@@ -1541,6 +1586,27 @@ def _publish_people(
     )
 
 
+def _visible_sizes(counts: PublishedTable) -> dict[Unit, Sizes]:
+    """Which group sizes the counts table shows: people and referrals per agency."""
+    frame = counts.frame
+    return {
+        unit: {
+            str(agency): not isinstance(value, str)
+            for agency, value in zip(frame["Agency"], frame[column], strict=True)
+        }
+        for unit, column in ((Unit.PEOPLE, "People"), (Unit.REFERRALS, "Referrals"))
+    }
+
+
+def _adults_visible(people_supported: PublishedTable) -> bool:
+    """Whether the number of adults supported can be read from the people-supported table."""
+    total = people_supported.frame.iloc[-1]
+    adult_columns = [c for c in people_supported.frame.columns[1:] if c not in ("Children", TOTAL_ROW)]
+    if all(not isinstance(total[c], str) for c in adult_columns):
+        return True
+    return not isinstance(total[TOTAL_ROW], str) and not isinstance(total["Children"], str)
+
+
 def _group_sizes(table: ShareTable) -> tuple[dict[str, int], dict[str, int]]:
     """People and referrals in each group, from the first characteristic's totals."""
     sizes: dict[Unit, dict[str, int]] = {}
@@ -1567,35 +1633,75 @@ def publish_profile(profile: ClientProfile, rule: Rule = DEFAULT_RULE) -> Publis
     v = profile.victims
     if v is not None:
         people, referrals = _group_sizes(v.demographics)
-        add(
+        counts = add(
             victims,
             _publish_people(people, referrals, rule, "victims_counts", "Victims in this profile", "victims"),
         )
-        demographics = add(victims, _publish_share_table(v.demographics, rule))
+        sizes = _visible_sizes(counts)
+        demographics = add(victims, _publish_share_table(v.demographics, rule, sizes))
         representation = _publish_representation(demographics, v.population, rule)
         if representation is not None:
             victims.append(representation)
         for table in (v.needs, v.children, v.multiple_needs, v.abuse_types, v.abuse_context):
-            add(victims, _publish_share_table(table, rule))
-        add(victims, _publish_duration(v.duration, rule, "victims_abuse_duration"))
-        add(victims, _publish_share_table(v.outcomes, rule))
+            add(victims, _publish_share_table(table, rule, sizes))
+        add(victims, _publish_duration(v.duration, rule, "victims_abuse_duration", sizes))
+        add(victims, _publish_share_table(v.outcomes, rule, sizes))
     p = profile.perpetrators
     if p is not None:
         people, referrals = _group_sizes(p.characteristics)
-        add(
+        counts = add(
             perpetrators,
             _publish_people(
                 people, referrals, rule, "perpetrators_counts", "Perpetrators in this profile", "perpetrators"
             ),
         )
+        sizes = _visible_sizes(counts)
         for table in p.tables:
-            add(perpetrators, _publish_share_table(table, rule))
+            add(perpetrators, _publish_share_table(table, rule, sizes))
     s = profile.safe_accommodation
     if s is not None:
+        adults: dict[Unit, Sizes] = {}
         for table in s.tables:
             if isinstance(table, ShareTable):
                 if table.items:
-                    add(safe, _publish_share_table(table, rule))
+                    add(safe, _publish_share_table(table, rule, adults))
             else:
-                add(safe, _publish_cross(table, rule))
+                published = add(safe, _publish_cross(table, rule))
+                if table is s.people_supported:
+                    adults = {Unit.PEOPLE: {ALL_AGENCIES: _adults_visible(published)}}
+                if table is s.people_supported and s.children_not_recorded:
+                    published.notes.append(
+                        "The number of children supported was not recorded for "
+                        f"{format_count(s.children_not_recorded, rule)} of the adults; their children are "
+                        "not counted."
+                    )
     return PublishedProfile(rule, victims, perpetrators, safe, log)
+
+
+def headline_lines(published: PublishedProfile) -> list[str]:
+    """A few published figures for the terminal: each need and type of abuse of all victims, as shares."""
+    lines = []
+    for name in ("victims_counts", "victims_needs", "victims_abuse_types", "perpetrators_needs"):
+        try:
+            table = published.table(name)
+        except StopIteration:
+            continue
+        frame = table.frame
+        if name.endswith("_counts"):
+            row = frame[frame["Agency"] == ALL_AGENCIES].iloc[0]
+            lines.append(
+                f"{table.title}: {_number(row['People'])} people, {_number(row['Referrals'])} referrals"
+            )
+            continue
+        rows = frame[(frame["Agency"] == ALL_AGENCIES) & (frame["Counted"] == Unit.PEOPLE.value)]
+        parts = []
+        for _, r in rows.iterrows():
+            share = r[SHARE]
+            shown = f"{share:.0f}%" if isinstance(share, int | float) and share == share else str(share)
+            parts.append(f"{r['Characteristic'].lower()} {shown} ({_number(r[COUNT])} of {_number(r[BASE])})")
+        lines.append(f"{table.title} (all agencies, people): " + "; ".join(parts))
+    return lines
+
+
+def _number(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)

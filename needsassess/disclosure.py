@@ -270,6 +270,8 @@ def apply_disclosure(
     shares: Mapping[str, tuple[Hashable, Hashable | None]] | None = None,
     margins: Sequence[Margin] = (),
     share_base_row: Hashable | None = None,
+    known: Iterable[tuple[Hashable, Hashable]] = (),
+    hidden: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> Disclosed:
     """Apply a disclosure rule to a table of counts with optional margins, and add suppressed shares.
 
@@ -281,6 +283,11 @@ def apply_disclosure(
     `margins` adds equations beyond one total row and column (subtotals: see `Margin`, `margins_of`);
     every one is checked like a row or column with a total. `share_base_row` names the row a share with
     denominator None divides by, when it is not the total row (a "Recorded" subtotal, say).
+
+    Tables that share cells must agree on them, or one table undoes another: `known` names cells the
+    reader already has from another table (a group's size, say), which are never hidden here; `hidden`
+    names cells another table hid, which start hidden here (a zero hidden elsewhere, only possible when
+    that table was withheld, is left visible). Primary cells are hidden whatever these say.
     """
     name = table_name or "table"
     counts = _validate(table, name, total_row, total_col)
@@ -292,6 +299,14 @@ def apply_disclosure(
         SuppressionEntry(name, *grid.where(int(k)), "primary", rule.primary_reason)
         for k in np.flatnonzero(status == _PRIMARY)
     ]
+    grid.known = _derivable({_cell_index(table, cell, name) for cell in known}, grid, status)
+    for cell in hidden:
+        k = _cell_index(table, cell, name)
+        if status[k] == _VISIBLE and grid.values[k] > 0:
+            status[k] = _SECONDARY
+            log.append(
+                SuppressionEntry(name, *grid.where(k), "secondary", "secondary: hidden in another table")
+            )
     withheld = False
     if rule.secondary and grid.lines:
         withheld = _protect(grid, status, rule, name, log)
@@ -311,6 +326,34 @@ def apply_disclosure(
             raise InputError(None, Problem("missing-total", f'table "{name}" has no row "{base_row}"'))
         _add_shares(display, mask, shares, base_row, rule, name, log, withheld)
     return Disclosed(display=display, suppressed=mask, log=log, rule=rule, withheld=withheld)
+
+
+def _derivable(known: set[int], grid: _Grid, status: np.ndarray) -> set[int]:
+    """Known cells and every cell they give away: the last unknown entry of an equation whose other
+    entries are known or visible zeros (zeros are never hidden to protect another cell). Hiding one of
+    these would protect nothing, so none is chosen as a protector."""
+    if not known:
+        return known
+    known = set(known)
+    zero = {int(k) for k in np.flatnonzero((grid.values == 0) & (status == _VISIBLE))}
+    changed = True
+    while changed:
+        changed = False
+        for line in grid.lines:
+            unknown = [k for k in line.members if k not in known and k not in zero]
+            if len(unknown) == 1 and status[unknown[0]] == _VISIBLE:
+                known.add(unknown[0])
+                changed = True
+    return known
+
+
+def _cell_index(table: pd.DataFrame, cell: tuple[Hashable, Hashable], name: str) -> int:
+    r, c = cell
+    if r not in table.index or c not in table.columns:
+        raise InputError(
+            None, Problem("missing-cell", f'table "{name}" has no cell at row "{r}", column "{c}"')
+        )
+    return list(table.index).index(r) * len(table.columns) + list(table.columns).index(c)
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -419,6 +462,7 @@ class _Grid:
     lines: list[_Line]
 
     def __post_init__(self) -> None:
+        self.known: set[int] = set()  # cells published elsewhere: never hidden as protectors
         self.values = np.array(self.counts, dtype=np.int64).reshape(-1)
         self.margins = {line.total for line in self.lines}
         self.lines_of: dict[int, list[_Line]] = {}
@@ -553,7 +597,12 @@ def _protect(grid: _Grid, status: np.ndarray, rule: Rule, name: str, log: list[S
 
 def _candidates(grid: _Grid, status: np.ndarray, lines: Iterable[_Line]) -> list[int]:
     """Visible non-zero entries of these lines: cells before totals, then smallest first, then in order."""
-    found = {k for line in lines for k in line.members if not status[k] and grid.values[k] > 0}
+    found = {
+        k
+        for line in lines
+        for k in line.members
+        if not status[k] and grid.values[k] > 0 and k not in grid.known
+    }
     return sorted(found, key=lambda k: (k in grid.margins, int(grid.values[k]), k))
 
 

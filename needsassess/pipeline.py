@@ -383,6 +383,27 @@ def write_workbook_file(assessment: Assessment, path: Path, force: bool = False)
     return write_atomic(path, lambda tmp: write_workbook(tmp, cover, sheets), force)
 
 
+def write_profile_summary(
+    clients: pd.DataFrame, path: Path, rule: Rule, force: bool = False
+) -> PublishedProfile:
+    """Profile a merged client table and write it, suppressed, to .xlsx (sheets, notes and suppression
+    log) or .csv (every published table, long: table, title, row, column, value)."""
+    from needsassess.report.csv import write_csv
+    from needsassess.report.sheets import build_profile_summary
+    from needsassess.report.workbook import write_workbook
+
+    profile = profile_clients(clients)
+    published = publish_profile(profile, rule)
+    if path.suffix.lower() == ".csv":
+        write_csv(published.long_frame(), path, force)
+    else:
+        cover, sheets = build_profile_summary(
+            profile, published, "Needs profile of domestic abuse clients", datetime.now(UTC)
+        )
+        write_atomic(path, lambda tmp: write_workbook(tmp, cover, sheets), force)
+    return published
+
+
 # Writers run by `needsassess run`, each given (assessment, out_dir, force) and returning the paths written.
 Writer = Callable[[Assessment, Path, bool], list[Path]]
 

@@ -53,11 +53,17 @@ def blocks(draw: st.DrawFn) -> list[list[int]]:
 
 
 @PROPERTY
-@given(cells=blocks(), additive=st.booleans(), rule=RULES)
-def test_subtotals_and_totals_cannot_be_attacked(cells: list[list[int]], additive: bool, rule: Rule) -> None:
+@given(cells=blocks(), additive=st.booleans(), sizes_known=st.booleans(), rule=RULES)
+def test_subtotals_and_totals_cannot_be_attacked(
+    cells: list[list[int]], additive: bool, sizes_known: bool, rule: Rule
+) -> None:
     df, margins = profile_block(cells, additive)
-    out = apply_disclosure(df, rule, margins=margins)
+    known = [("total", g) for g in df.columns] if sizes_known else []
+    out = apply_disclosure(df, rule, margins=margins, known=known)
     display = out.display
+    for cell in known:  # a size published elsewhere stays visible here
+        if not out.withheld and not rule.is_primary(int(df.at[cell])):
+            assert display.at[cell] == rule.shown(int(df.at[cell]))
     for r in df.index:  # no visible count between 1 and the threshold
         for c in df.columns:
             v = display.at[r, c]
@@ -160,3 +166,38 @@ def test_a_protector_pinned_at_the_threshold_is_covered_not_the_whole_table_with
     exact = out.display.astype(object).where(out.display.map(lambda v: isinstance(v, str)), df)
     assert determined_by_algebra(exact, eqs) == []
     assert pinned_by_one_equation(exact, eqs, LT5) == []
+
+
+def test_a_cell_known_from_another_table_is_never_hidden_and_what_it_gives_away_is_not_chosen() -> None:
+    # yes 30, no 40, not recorded 2; the group's size (72) is published in another table
+    df, margins = profile_block([[30], [40], [2]], additive=False)
+    out = apply_disclosure(df, LT5, margins=margins, known=[("total", "g0")])
+    assert out.display.at["total", "g0"] == 72
+    assert out.display.at["not recorded", "g0"] == "<5"
+    assert out.display.at["recorded", "g0"] == "*"  # 72 - 2: the only protector left
+    assert out.display.at["v0", "g0"] == "*" and out.display.at["v1", "g0"] == 40
+
+
+def test_a_known_total_with_no_not_recorded_makes_the_base_known_too() -> None:
+    # With 0 not recorded and the size known, the base is known: protect "<5" values with values instead.
+    cells = [[2, 3, 10, 15], [60, 40, 30, 50], [70, 80, 90, 25], [0, 0, 0, 0]]
+    df, margins = profile_block(cells, additive=True)
+    known = [("total", g) for g in df.columns]
+    out = apply_disclosure(df, LT5, margins=margins, known=known)
+    assert not out.withheld
+    for g in df.columns:
+        assert out.display.at["recorded", g] == df.at["recorded", g]
+    eqs = margin_equations(margins)
+    exact = out.display.astype(object).where(out.display.map(lambda v: isinstance(v, str)), df)
+    assert determined_by_algebra(exact, eqs) == []
+    assert pinned_by_one_equation(exact, eqs, LT5) == []
+
+
+def test_a_cell_hidden_in_another_table_starts_hidden() -> None:
+    df, margins = profile_block([[30], [40], [20]], additive=False)
+    out = apply_disclosure(df, LT5, margins=margins, hidden=[("total", "g0")])
+    assert out.display.at["total", "g0"] == "*"
+    assert any(e.reason == "secondary: hidden in another table" for e in out.log)
+    eqs = margin_equations(margins)
+    exact = out.display.astype(object).where(out.display.map(lambda v: isinstance(v, str)), df)
+    assert determined_by_algebra(exact, eqs) == []

@@ -12,10 +12,13 @@ from needsassess.report.model import Chart, Note, Sheet, Table
 from needsassess.report.workbook import Cover
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import pandas as pd
 
-    from needsassess.client_profile import PublishedTable
+    from needsassess.client_profile import ClientProfile, PublishedProfile, PublishedTable
     from needsassess.costs import CostResult
+    from needsassess.disclosure import SuppressionEntry
     from needsassess.pipeline import Assessment
     from needsassess.prevalence import PrevalenceResult
 
@@ -92,37 +95,42 @@ def build_notes(assessment: Assessment) -> list[Note]:
         if text:
             notes.append(Note(f"{pack.id}: {text}", "Sources"))
     if assessment.published_profile is not None:
-        rule = assessment.published_profile.rule
-        notes.append(
-            Note(
-                f"Small-number suppression, {rule.describe()} Every hidden cell is listed in the suppression "
-                "log below, with the rule that hid it.",
-                ", ".join(PROFILE_SHEETS),
-            )
-        )
-        notes.append(
-            Note(
-                "Every share is of those for whom the item was recorded (the base); the number not recorded "
-                "is shown beside it and is left out of the base. People are counted once per agency and once "
-                "in All agencies; referrals are every referral.",
-                ", ".join(PROFILE_SHEETS),
-            )
-        )
+        notes += _profile_notes(assessment.published_profile)
     return notes
 
 
 def build_notes_tables(assessment: Assessment) -> list[Table]:
     """The suppression log: every hidden cell of every published table, and why."""
+    return _suppression_log_tables(assessment.suppression_log)
+
+
+def _profile_notes(published: PublishedProfile) -> list[Note]:
+    applies = ", ".join(PROFILE_SHEETS)
+    return [
+        Note(
+            f"Small-number suppression, {published.rule.describe()} Every hidden cell is listed in the "
+            "suppression log below, with the rule that hid it.",
+            applies,
+        ),
+        Note(
+            "Every share is of those for whom the item was recorded (the base); the number not recorded is "
+            "shown beside it and is left out of the base. People are counted once per agency and once in All "
+            "agencies; referrals are every referral.",
+            applies,
+        ),
+    ]
+
+
+def _suppression_log_tables(log: list[SuppressionEntry]) -> list[Table]:
     from needsassess.disclosure import log_frame
 
-    if not assessment.suppression_log:
+    if not log:
         return []
-    frame = log_frame(assessment.suppression_log)
     return [
         Table(
             "suppression_log",
             "Suppression log: each hidden cell, and the rule that hid it",
-            frame,
+            log_frame(log),
             "needsassess disclosure control",
             [
                 "primary = a small count; secondary = hidden so that a small count cannot be worked out from "
@@ -451,14 +459,63 @@ PROFILE_SHEETS = ("Victims", "Perpetrators", "Safe accommodation")
 
 
 def victims_sheet(assessment: Assessment) -> list[Sheet]:
-    published, profile = assessment.published_profile, assessment.client_profile
+    return _victims(assessment.client_profile, assessment.published_profile, assessment.area_name)
+
+
+def perpetrators_sheet(assessment: Assessment) -> list[Sheet]:
+    return _perpetrators(assessment.client_profile, assessment.published_profile, assessment.area_name)
+
+
+def safe_accommodation_sheet(assessment: Assessment) -> list[Sheet]:
+    return _safe_accommodation(assessment.client_profile, assessment.published_profile, assessment.area_name)
+
+
+def build_profile_summary(
+    profile: ClientProfile, published: PublishedProfile, title: str, created: datetime
+) -> tuple[Cover, list[Sheet]]:
+    """The workbook of `needsassess profile --summary`: cover, notes with the suppression log, and the
+    Victims, Perpetrators and Safe accommodation sheets."""
+    area = "the area"
+    sheets = (
+        _victims(profile, published, area)
+        + _perpetrators(profile, published, area)
+        + _safe_accommodation(profile, published, area)
+    )
+    agencies = ", ".join(
+        dict.fromkeys(
+            a
+            for part in (profile.victims, profile.perpetrators, profile.safe_accommodation)
+            if part is not None
+            for a in part.agencies
+        )
+    )
+    hidden = len(published.log)
+    lines = [
+        (
+            "About this workbook",
+            f"Needs profile of the clients of {agencies}: victims, perpetrators and safe accommodation, "
+            "from agency records merged and pseudonymised by needsassess.",
+        ),
+        ("Produced", f"{created:%d %B %Y} with needsassess {__version__}"),
+        (
+            "Disclosure control",
+            f"Small-number rule {published.rule.describe()} {hidden:,} cell{'s are' if hidden != 1 else ' is'} "
+            "hidden; the suppression log on the Notes sheet gives the table, the cell and the rule for each.",
+        ),
+    ]
+    notes = _profile_notes(published)
+    tables = _suppression_log_tables(published.log)
+    return Cover(title, lines, "OFFICIAL", notes, tables), sheets
+
+
+def _victims(profile: ClientProfile | None, published: PublishedProfile | None, area: str) -> list[Sheet]:
     if published is None or profile is None or profile.victims is None or not published.victims:
         return []
     agencies = ", ".join(profile.victims.agencies)
     return [
         _profile_sheet(
             "Victims",
-            f"Victims and survivors supported by local services in {assessment.area_name}",
+            f"Victims and survivors supported by local services in {area}",
             [
                 f"Clients of {agencies}: who they are, their needs, the abuse they experienced and their outcomes.",
                 "Each share is of those for whom it was recorded; the number not recorded is shown beside it.",
@@ -470,15 +527,16 @@ def victims_sheet(assessment: Assessment) -> list[Sheet]:
     ]
 
 
-def perpetrators_sheet(assessment: Assessment) -> list[Sheet]:
-    published, profile = assessment.published_profile, assessment.client_profile
+def _perpetrators(
+    profile: ClientProfile | None, published: PublishedProfile | None, area: str
+) -> list[Sheet]:
     if published is None or profile is None or profile.perpetrators is None or not published.perpetrators:
         return []
     agencies = ", ".join(profile.perpetrators.agencies)
     return [
         _profile_sheet(
             "Perpetrators",
-            f"Perpetrators of domestic abuse in {assessment.area_name}",
+            f"Perpetrators of domestic abuse in {area}",
             [f"Perpetrators in the records of {agencies}: sex, age, needs and domestic abuse history."],
             published.perpetrators,
             f"perpetrator records ({agencies}), merged and pseudonymised by needsassess",
@@ -487,26 +545,21 @@ def perpetrators_sheet(assessment: Assessment) -> list[Sheet]:
     ]
 
 
-def safe_accommodation_sheet(assessment: Assessment) -> list[Sheet]:
-    published, profile = assessment.published_profile, assessment.client_profile
+def _safe_accommodation(
+    profile: ClientProfile | None, published: PublishedProfile | None, area: str
+) -> list[Sheet]:
     if published is None or profile is None or profile.safe_accommodation is None:
         return []
-    part4 = profile.safe_accommodation
-    agencies = ", ".join(part4.agencies)
+    agencies = ", ".join(profile.safe_accommodation.agencies)
     intro = [
         "Laid out as the Domestic Abuse Act 2021 Part 4 annual data return asks, so that the figures can be "
         "copied across: people supported by accommodation type, specialist characteristics, households "
         "unable to be supported, support ended, move-on destinations and households from outside the area.",
     ]
-    if part4.children_not_recorded:
-        intro.append(
-            "Children are counted where the number supported with the adult was recorded; for some adults it "
-            "was not (see the Base of the table)."
-        )
     return [
         _profile_sheet(
             "Safe accommodation",
-            f"Domestic abuse safe accommodation (Part 4) in {assessment.area_name}",
+            f"Domestic abuse safe accommodation (Part 4) in {area}",
             intro,
             published.safe_accommodation,
             f"safe-accommodation service records ({agencies}), merged and pseudonymised by needsassess",

@@ -148,6 +148,7 @@ def _write_notes(ws: Worksheet, notes: list[Note], tables: Sequence[Table] = ())
         for j, width in widths.items():
             if j > 3:  # the notes table sets the first three
                 ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(10, width))
+        ws.column_dimensions["A"].width = max(14, min(MAX_WIDTH, widths.get(1, 14)))
 
 
 def _write_tables(
@@ -219,9 +220,10 @@ def _write_frame(ws: Worksheet, table: Table, header_row: int, widths: dict[int,
         for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), 1):
             cell = ws.cell(row=r, column=j)
             _set_value(cell, value)
-            if cell.value == NOT_AVAILABLE:
-                cell.alignment = Alignment(horizontal="right")
             fmt = table.formats.get(column)
+            if cell.value == NOT_AVAILABLE or (fmt and isinstance(cell.value, str)):
+                # "[x]", and markers such as "<5" or "*" in a column of numbers, line up with the numbers
+                cell.alignment = Alignment(horizontal="right")
             if fmt and isinstance(cell.value, int | float):
                 cell.number_format = fmt
             widths[j] = max(widths.get(j, 0), len(_display(value)) + 2)
