@@ -41,8 +41,12 @@ class AgencyResult:
     files: list[Path] = field(default_factory=list)  # inputs, for the manifest
 
 
-def plan_agencies(files: Sequence[str | Path], mapping_files: Sequence[str | Path] = (),
-                  encoding: str | None = None, sheet: str | int | None = None) -> list[AgencyMapping]:
+def plan_agencies(
+    files: Sequence[str | Path],
+    mapping_files: Sequence[str | Path] = (),
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> list[AgencyMapping]:
     """Pair each agency file with its mapping (matched by path, then by file name); default mappings else.
 
     With no files, every agency in the mapping files is used.

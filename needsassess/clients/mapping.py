@@ -47,8 +47,20 @@ IGNORE = "ignore"
 OTHER_IDENTIFIER = "other_identifier"
 
 VICTIM_WORDS = frozenset({"victim", "victims", "survivor", "complainant", "ip"})
-CHILD_WORDS = frozenset({"child", "children", "childs", "childrens", "cyp", "kids", "baby", "son", "daughter"})
-MAPPING_KEYS = ("name", "file", "sheet", "header_row", "service_type", "record_type", "encoding", "columns", "codes")
+CHILD_WORDS = frozenset(
+    {"child", "children", "childs", "childrens", "cyp", "kids", "baby", "son", "daughter"}
+)
+MAPPING_KEYS = (
+    "name",
+    "file",
+    "sheet",
+    "header_row",
+    "service_type",
+    "record_type",
+    "encoding",
+    "columns",
+    "codes",
+)
 
 
 class Confidence(StrEnum):
@@ -85,7 +97,9 @@ class HeaderIndex:
         # A filler-free token set that two fields share is ambiguous; it is never a medium match.
         self.tokens = {t: next(iter(names)) for t, names in token_sets.items() if len(names) == 1}
         self.identifier_keys = {
-            k: v for k, v in self.exact.items() if FIELD_BY_NAME[v].kind is Kind.IDENTIFIER or v == "date_of_birth"
+            k: v
+            for k, v in self.exact.items()
+            if FIELD_BY_NAME[v].kind is Kind.IDENTIFIER or v == "date_of_birth"
         }
 
     def _own(self, key: str) -> str:
@@ -113,7 +127,9 @@ class HeaderIndex:
             return HeaderMatch(self.exact[own], Confidence.HIGH)
         if other or set(words) & CHILD_WORDS:
             # Someone else's name or date of birth: recognised so that it is dropped, never used as a key.
-            rest = " ".join(w for w in words if w not in self._others() and w not in CHILD_WORDS and not w.isdigit())
+            rest = " ".join(
+                w for w in words if w not in self._others() and w not in CHILD_WORDS and not w.isdigit()
+            )
             if rest in self.identifier_keys:
                 return HeaderMatch(OTHER_IDENTIFIER, Confidence.HIGH)
         tokens = frozenset(own.split()) - syn.NOISE_WORDS
@@ -168,7 +184,9 @@ class AgencyMapping:
     source: Path | None = None  # the TOML it came from, for messages
 
 
-def default_mapping(path: str | Path, sheet: str | int | None = None, encoding: str | None = None) -> AgencyMapping:
+def default_mapping(
+    path: str | Path, sheet: str | int | None = None, encoding: str | None = None
+) -> AgencyMapping:
     """The mapping used for a file given without one: built-in synonyms, agency named after the file."""
     path = Path(path)
     return AgencyMapping(name=path.stem, file=path, sheet=sheet, encoding=encoding)
@@ -187,7 +205,9 @@ def load_mappings(path: str | Path) -> list[AgencyMapping]:
     if "agencies" in data:
         tables = data["agencies"]
         if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-            raise ConfigError(path, Problem("bad-agencies", "agencies must be a list of tables ([[agencies]])"))
+            raise ConfigError(
+                path, Problem("bad-agencies", "agencies must be a list of tables ([[agencies]])")
+            )
         mappings = [parse_mapping(t, path, f"agencies[{i + 1}].", problems) for i, t in enumerate(tables)]
     else:
         mappings = [parse_mapping(data, path, "", problems)]
@@ -208,7 +228,9 @@ def parse_mapping(
     for key in table:
         if key not in MAPPING_KEYS:
             close = difflib.get_close_matches(key, MAPPING_KEYS, n=1)
-            hint = f'; did you mean "{close[0]}"?' if close else f"; expected one of {', '.join(MAPPING_KEYS)}"
+            hint = (
+                f'; did you mean "{close[0]}"?' if close else f"; expected one of {', '.join(MAPPING_KEYS)}"
+            )
             bad("unknown-key", f'unknown key "{key}"{hint}')
     file = table.get("file")
     if not isinstance(file, str) or not file:
@@ -235,7 +257,7 @@ def parse_mapping(
     record_type = RecordType(record_type)
     encoding = table.get("encoding")
     if encoding is not None and not isinstance(encoding, str):
-        bad("bad-encoding", "encoding must be text such as \"cp1252\"")
+        bad("bad-encoding", 'encoding must be text such as "cp1252"')
     columns = _check_columns(table.get("columns", {}), record_type, bad)
     codes = _check_codes(table.get("codes", {}), record_type, bad)
     if problems is None and own:
@@ -274,7 +296,7 @@ def _check_columns(columns: Any, record_type: RecordType, bad) -> dict[str, str]
             continue
         if target != IGNORE and target not in names:
             close = difflib.get_close_matches(target, names, n=1)
-            hint = f'; did you mean "{close[0]}"?' if close else ' (see docs/mapping.md for the fields)'
+            hint = f'; did you mean "{close[0]}"?' if close else " (see docs/mapping.md for the fields)"
             if target in FIELD_BY_NAME:
                 hint = f" (it is not a field of {record_type.value} records)"
             bad("unknown-field", f'columns."{header}": unknown field "{target}"{hint}')
@@ -302,7 +324,10 @@ def _check_codes(codes: Any, record_type: RecordType, bad) -> dict[str, dict[str
             value = str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
             if not isinstance(value, str) or not _valid_value(f, value):
                 allowed = ", ".join(f.values) if f.values else "a number"
-                bad("bad-code", f'codes.{name}."{raw}": "{value}" is not allowed; use one of {allowed} (or "")')
+                bad(
+                    "bad-code",
+                    f'codes.{name}."{raw}": "{value}" is not allowed; use one of {allowed} (or "")',
+                )
                 continue
             out[name][raw] = value
     return out

@@ -50,7 +50,9 @@ class Secret:
         return hmac.new(self._value, message.encode("utf-8"), hashlib.sha256).hexdigest()[:KEY_HEX_CHARS]
 
 
-def load_secret(secret_file: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Secret | None:
+def load_secret(
+    secret_file: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Secret | None:
     """The secret from --secret-file if given, else from NEEDSASSESS_SECRET; None if neither is set."""
     environ = os.environ if environ is None else environ
     if secret_file is not None:
@@ -179,7 +181,9 @@ class Overlap:
 def number_referrals(records: pd.DataFrame) -> pd.DataFrame:
     """Add referral_number (1, 2, ... per person per agency, by date) and agencies_known_to."""
     if records.empty:
-        return records.assign(referral_number=pd.Series(dtype="Int64"), agencies_known_to=pd.Series(dtype="Int64"))
+        return records.assign(
+            referral_number=pd.Series(dtype="Int64"), agencies_known_to=pd.Series(dtype="Int64")
+        )
     order = records.sort_values(["referral_date", "source_file", "source_row"], kind="stable")
     numbers = order.groupby(["record_type", "agency", "client_key"], sort=False).cumcount() + 1
     records = records.copy()
@@ -220,7 +224,9 @@ def agency_overlap(records: pd.DataFrame) -> Overlap:
         sets = group.groupby("client_key")["agency"].agg(lambda s: frozenset(s))
         sizes = sets.map(len)
         for label, mask in (("1", sizes == 1), ("2", sizes == 2), ("3+", sizes >= 3)):
-            count_rows.append({"record_type": record_type, "agencies_known_to": label, "people": int(mask.sum())})
+            count_rows.append(
+                {"record_type": record_type, "agencies_known_to": label, "people": int(mask.sum())}
+            )
         agencies = list(dict.fromkeys(group["agency"]))
         shared = sets[sizes >= 2]
         for a, b in itertools.combinations(agencies, 2):

@@ -36,8 +36,8 @@ from needsassess.clients.schema import (
     age_band,
     output_columns,
 )
-from needsassess.clients.values import CodeBook, Reading, header_key
-from needsassess.errors import InputError, Problem
+from needsassess.clients.values import CodeBook, header_key, may_identify, name_words
+from needsassess.errors import Problem
 from needsassess.tables import Grid, column_letter, find_header_row, is_blank, normalise_header, read_grid
 
 HEADER_SEARCH_ROWS = 40
@@ -45,7 +45,9 @@ MIN_RECOGNISED_HEADERS = 2
 EARLIEST_REFERRAL = dt.date(1980, 1, 1)
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 WARNING_ROWS_SHOWN = 5
-_TOTALS = re.compile(r"^\s*(grand\s+|sub[\s-]?)?totals?\b|^\s*(sum|count|all clients)\s*:?\s*$", re.IGNORECASE)
+_TOTALS = re.compile(
+    r"^\s*(grand\s+|sub[\s-]?)?totals?\b|^\s*(sum|count|all clients)\s*:?\s*$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -110,12 +112,19 @@ def locate_table(grid: Grid, mapping: AgencyMapping, strict: bool = True) -> Lay
     if mapping.header_row is not None:
         if mapping.header_row > len(grid.rows):
             raise grid.error(
-                Problem("bad-header-row", f"header_row is {mapping.header_row} but the sheet has {len(grid.rows)} rows")
+                Problem(
+                    "bad-header-row",
+                    f"header_row is {mapping.header_row} but the sheet has {len(grid.rows)} rows",
+                )
             )
         lower = mapping.header_row - 1
-        upper = lower - 1 if lower and _combined_score(grid, lower - 1, lower, recognised) > _combined_score(
-            grid, None, lower, recognised
-        ) else None
+        upper = (
+            lower - 1
+            if lower
+            and _combined_score(grid, lower - 1, lower, recognised)
+            > _combined_score(grid, None, lower, recognised)
+            else None
+        )
     else:
         found = find_header_row(
             grid, lambda cells: sum(recognised(c) for c in cells), MIN_RECOGNISED_HEADERS, HEADER_SEARCH_ROWS
@@ -125,7 +134,8 @@ def locate_table(grid: Grid, mapping: AgencyMapping, strict: bool = True) -> Lay
                 Problem(
                     "no-header-row",
                     f"no header row found in the first {HEADER_SEARCH_ROWS} rows (no row has "
-                    f"{MIN_RECOGNISED_HEADERS} or more recognised column names); set header_row in the mapping",
+                    f"{MIN_RECOGNISED_HEADERS} or more recognised column names); "
+                    "set header_row in the mapping",
                 )
             )
         lower, upper = found, None
@@ -238,8 +248,11 @@ def _map_columns(columns: list[Column], mapping: AgencyMapping, index: HeaderInd
         if column is None:
             names = ", ".join(f'"{c.name}"' for c in columns if not c.name.startswith("Column "))
             problems.append(
-                Problem("missing-column", f'the mapping names column "{header}", which is not in the header row; '
-                        f"the columns are {names}")
+                Problem(
+                    "missing-column",
+                    f'the mapping names column "{header}", which is not in the header row; '
+                    f"the columns are {names}",
+                )
             )
             continue
         looks = index.match(column.name)
@@ -252,7 +265,8 @@ def _map_columns(columns: list[Column], mapping: AgencyMapping, index: HeaderInd
             problems.append(
                 Problem(
                     "identifier-mapped",
-                    f"this column looks like an identifier ({looks.field}) but the mapping sends it to {target}; "
+                    f"this column looks like an identifier ({looks.field}) "
+                    f"but the mapping sends it to {target}; "
                     'map it to an identifier field or "ignore"',
                     column=column.name,
                 )
@@ -413,28 +427,42 @@ def _set_aside(body: _Body, layout: Layout, grid: Grid, recon: Reconciliation) -
         counts += filled
     blank = counts == 0
     label_codes, label_uniques = pd.factorize(labels, use_na_sentinel=False)
-    totals = np.array(
-        [isinstance(u, str) and bool(_TOTALS.match(u)) for u in label_uniques], dtype=bool
-    )[label_codes] & ~blank
+    totals = (
+        np.array([isinstance(u, str) and bool(_TOTALS.match(u)) for u in label_uniques], dtype=bool)[
+            label_codes
+        ]
+        & ~blank
+    )
     # A header repeated mid-table (pasted blocks): its first cell is a header; check the whole row.
     header_cells = {str(c.child or c.name).strip() for c in layout.columns}
     maybe = np.array([isinstance(u, str) and u.strip() in header_cells for u in label_uniques], dtype=bool)
     header_texts = [normalise_header(c.child or c.name) for c in layout.columns]
     repeated = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(maybe[label_codes] & ~blank):
-        cells = [normalise_header(body.columns[k][i]) for k in range(min(len(body.columns), len(header_texts)))]
+        cells = [
+            normalise_header(body.columns[k][i]) for k in range(min(len(body.columns), len(header_texts)))
+        ]
         repeated[i] = sum(a == b and a != "" for a, b in zip(cells, header_texts, strict=False)) >= 2
     data_like = np.flatnonzero((counts >= 2) & ~totals & ~repeated)
     last_data = data_like[-1] if len(data_like) else -1
     notes = (np.arange(n) > last_data) & (counts == 1) & ~totals
     file, sheet, rows = grid.file, grid.sheet, body.rows
     for i in np.flatnonzero(totals | repeated | notes):
-        reason = "totals row" if totals[i] else "header row repeated" if repeated[i] else "note below the table"
+        reason = (
+            "totals row" if totals[i] else "header row repeated" if repeated[i] else "note below the table"
+        )
         recon.issues.append(Issue(file, sheet, Outcome.SET_ASIDE, reason, row=int(rows[i])))
     for start, end in _runs(np.flatnonzero(blank)):
         recon.issues.append(
-            Issue(file, sheet, Outcome.SET_ASIDE, "blank row" if start == end else "blank rows",
-                  row=int(rows[start]), last_row=int(rows[end]), count=end - start + 1)
+            Issue(
+                file,
+                sheet,
+                Outcome.SET_ASIDE,
+                "blank row" if start == end else "blank rows",
+                row=int(rows[start]),
+                last_row=int(rows[end]),
+                count=end - start + 1,
+            )
         )
     return blank | totals | repeated | notes
 
@@ -459,8 +487,15 @@ class _Reader:
     Values are numpy arrays over the data rows: objects (None = not recorded) or datetime64[D] (NaT).
     """
 
-    def __init__(self, mapping: AgencyMapping, grid: Grid, body: _Body, keep: np.ndarray, as_of: dt.date,
-                 recon: Reconciliation):
+    def __init__(
+        self,
+        mapping: AgencyMapping,
+        grid: Grid,
+        body: _Body,
+        keep: np.ndarray,
+        as_of: dt.date,
+        recon: Reconciliation,
+    ):
         self.mapping = mapping
         self.grid = grid
         self.body = body
@@ -493,7 +528,13 @@ class _Reader:
         return codes[self.keep], uniques
 
     def _read_identifier(self, c: Column) -> None:
-        if c.field == OTHER_IDENTIFIER or not FIELD_BY_NAME[c.field].key_input:
+        if c.field == OTHER_IDENTIFIER:  # someone else's name: read only to withhold it from reports
+            _, uniques = self._codes(c)
+            for value in uniques:
+                if isinstance(value, str):
+                    self.name_tokens |= name_words(value)
+            return
+        if not FIELD_BY_NAME[c.field].key_input:
             return  # dropped unread
         codes, uniques = self._codes(c)
         text = np.array(["" if is_blank(u) else _plain(u) for u in uniques], dtype=object)
@@ -501,7 +542,7 @@ class _Reader:
         self.columns[c.field] = c
         if c.field in ("first_name", "surname", "full_name"):
             for value in text[np.unique(codes)] if len(codes) else ():
-                self.name_tokens.update(w for w in re.split(r"[^a-z]+", value.lower()) if len(w) >= 3)
+                self.name_tokens |= name_words(value)
 
     def _read_column(self, c: Column) -> None:
         f = FIELD_BY_NAME[c.field]
@@ -509,7 +550,9 @@ class _Reader:
         codes, uniques = self._codes(c)
         readings = [book.read(u) for u in uniques]
         if f.kind is Kind.DATE:
-            distinct = np.array([r.value if r.value is not None else _NAT for r in readings], dtype="datetime64[D]")
+            distinct = np.array(
+                [r.value if r.value is not None else _NAT for r in readings], dtype="datetime64[D]"
+            )
         elif f.kind in _NUMERIC:
             distinct = np.array([r.value if r.value is not None else np.nan for r in readings], dtype=float)
         else:
@@ -535,9 +578,7 @@ class _Reader:
         """Withhold a bad cell's text from the report if it may identify someone."""
         if field_name == "date_of_birth":
             return problem
-        text = str(raw).lower()
-        words = set(re.split(r"[^a-z]+", text))
-        if words & self.name_tokens or len(re.sub(r"\D", "", text)) >= 6 or "@" in text:
+        if may_identify(raw, self.name_tokens):
             return re.sub(r'^".*?" ', "the value (withheld: it may identify someone) ", problem, count=1)
         return problem
 
@@ -549,7 +590,9 @@ class _Reader:
         if rule is Rule.REJECT:
             self.rejected |= mask
             for row in self.rows[mask]:
-                self.recon.issues.append(Issue(file, sheet, Outcome.REJECTED, reason, row=int(row), column=c.label))
+                self.recon.issues.append(
+                    Issue(file, sheet, Outcome.REJECTED, reason, row=int(row), column=c.label)
+                )
             return
         values = self.values.get(c.field)
         if values is not None:
@@ -557,8 +600,15 @@ class _Reader:
         self.warnings += count
         sample = tuple(int(r) for r in self.rows[mask][:WARNING_ROWS_SHOWN])
         self.recon.issues.append(
-            Issue(file, sheet, Outcome.WARNING, f"{reason}; set to not recorded", column=c.label, count=count,
-                  rows_sample=sample)
+            Issue(
+                file,
+                sheet,
+                Outcome.WARNING,
+                f"{reason}; set to not recorded",
+                column=c.label,
+                count=count,
+                rows_sample=sample,
+            )
         )
 
     # Checks across fields.
@@ -566,23 +616,39 @@ class _Reader:
         referral = self.values.get("referral_date")
         if referral is not None:
             c = self.columns["referral_date"]
-            self._problem(c, Rule.REJECT, (referral > self.as_of) & ~self.rejected,
-                          f"referral date is after {self.as_of_date:%d/%m/%Y}")
-            self._problem(c, Rule.REJECT, (referral < np.datetime64(EARLIEST_REFERRAL, "D")) & ~self.rejected,
-                          f"referral date is before {EARLIEST_REFERRAL:%d/%m/%Y}; is it a placeholder?")
+            self._problem(
+                c,
+                Rule.REJECT,
+                (referral > self.as_of) & ~self.rejected,
+                f"referral date is after {self.as_of_date:%d/%m/%Y}",
+            )
+            self._problem(
+                c,
+                Rule.REJECT,
+                (referral < np.datetime64(EARLIEST_REFERRAL, "D")) & ~self.rejected,
+                f"referral date is before {EARLIEST_REFERRAL:%d/%m/%Y}; is it a placeholder?",
+            )
         dob = self.values.get("date_of_birth")
         if dob is None:
             return
         c = self.columns["date_of_birth"]
         self._problem(c, Rule.WARN, (dob > self.as_of) & ~self.rejected, "date of birth is in the future")
-        self._problem(c, Rule.WARN, (dob < np.datetime64(EARLIEST_BIRTH, "D")) & ~self.rejected,
-                      f"date of birth is before {EARLIEST_BIRTH.year}")
+        self._problem(
+            c,
+            Rule.WARN,
+            (dob < np.datetime64(EARLIEST_BIRTH, "D")) & ~self.rejected,
+            f"date of birth is before {EARLIEST_BIRTH.year}",
+        )
         when = referral if referral is not None else np.full(len(dob), self.as_of)
         ages = _age_at(dob, when)
         limit = FIELD_BY_NAME["date_of_birth"].maximum
         impossible = ~np.isnan(ages) & ((ages < 0) | (ages > limit)) & ~self.rejected
-        self._problem(c, Rule.WARN, impossible,
-                      f"age at referral worked out from the date of birth is outside 0 to {limit:g}")
+        self._problem(
+            c,
+            Rule.WARN,
+            impossible,
+            f"age at referral worked out from the date of birth is outside 0 to {limit:g}",
+        )
         ages[impossible] = np.nan
         self.values["age_from_dob"] = ages
 
@@ -595,7 +661,9 @@ class _Reader:
         if "abuse_duration_years" in v:
             years = v.pop("abuse_duration_years")
             months = v.get("abuse_duration_months")
-            v["abuse_duration_months"] = years if months is None else np.where(_missing(months), years, months)
+            v["abuse_duration_months"] = (
+                years if months is None else np.where(_missing(months), years, months)
+            )
         if "children_count" in v:
             count = v["children_count"]
             derived = np.where(count > 0, "yes", "no").astype(object)
@@ -639,7 +707,9 @@ class _Reader:
                     values = values.copy()
                     values[_missing(values)] = NOT_RECORDED
             elif f is not None and f.kind is Kind.DATE:
-                values = pd.to_datetime(values if values is not None else np.full(n, _NAT)).astype("datetime64[s]")
+                values = pd.to_datetime(values if values is not None else np.full(n, _NAT)).astype(
+                    "datetime64[s]"
+                )
             elif f is not None and f.kind is Kind.INTEGER:
                 values = pd.array(values if values is not None else np.full(n, np.nan)).astype("Int64")
             elif f is not None and f.kind in (Kind.NUMBER, Kind.DURATION):
@@ -667,8 +737,12 @@ class _Reader:
         data["source_row"] = self.rows[keep].astype("int64")
         # Object columns stay object: inferring arrow strings costs more than everything else put together.
         frame = pd.DataFrame(
-            {k: pd.Series(v, dtype=object, copy=False) if isinstance(v, np.ndarray) and v.dtype == object else v
-             for k, v in data.items()},
+            {
+                k: pd.Series(v, dtype=object, copy=False)
+                if isinstance(v, np.ndarray) and v.dtype == object
+                else v
+                for k, v in data.items()
+            },
             index=pd.RangeIndex(n),
         )
         return frame[output_columns(self.mapping.record_type)]

@@ -37,7 +37,11 @@ class Issue:
     @property
     def rows_text(self) -> str:
         if self.row is not None:
-            return f"{self.row}-{self.last_row}" if self.last_row and self.last_row != self.row else str(self.row)
+            return (
+                f"{self.row}-{self.last_row}"
+                if self.last_row and self.last_row != self.row
+                else str(self.row)
+            )
         if self.rows_sample:
             shown = ", ".join(str(r) for r in self.rows_sample)
             return shown + (", ..." if self.count > len(self.rows_sample) else "")
@@ -80,7 +84,7 @@ class Reconciliation:
         return all(f.adds_up for f in self.files)
 
     def summary_frame(self) -> pd.DataFrame:
-        """One row per file: agency, file, sheet, header row, rows read, used, rejected, set aside, warnings."""
+        """One row per file: agency, file, sheet, header row, rows read/used/rejected/set aside, warnings."""
         rows = [
             {
                 "agency": f.agency,
@@ -96,7 +100,14 @@ class Reconciliation:
             for f in self.files
         ]
         columns = [
-            "agency", "file", "sheet", "header_row", "rows_read", "rows_used", "rows_rejected", "rows_set_aside",
+            "agency",
+            "file",
+            "sheet",
+            "header_row",
+            "rows_read",
+            "rows_used",
+            "rows_rejected",
+            "rows_set_aside",
             "cells_not_recorded",
         ]
         frame = pd.DataFrame(rows, columns=columns)

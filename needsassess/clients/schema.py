@@ -199,7 +199,9 @@ FIELDS: tuple[Field, ...] = (
     _identifier("client_ref", "Client reference", "The agency's own case or client number.", key_input=True),
     _identifier("first_name", "First name", "Forename(s).", key_input=True),
     _identifier("surname", "Surname", "Family name.", key_input=True),
-    _identifier("full_name", "Name", 'Whole name, "Forename Surname" or "Surname, Forename".', key_input=True),
+    _identifier(
+        "full_name", "Name", 'Whole name, "Forename Surname" or "Surname, Forename".', key_input=True
+    ),
     Field(
         "date_of_birth",
         Kind.DATE,
@@ -217,7 +219,9 @@ FIELDS: tuple[Field, ...] = (
     _identifier("police_reference", "Police reference", "Crime, incident or occurrence number."),
     _identifier("notes", "Notes", "Free-text notes and comments."),
     _identifier(
-        "other_identifier", "Other identifying detail", "Anyone else's name or date of birth (perpetrator, children)."
+        "other_identifier",
+        "Other identifying detail",
+        "Anyone else's name or date of birth (perpetrator, children).",
     ),
     # Episode.
     Field(
@@ -244,7 +248,12 @@ FIELDS: tuple[Field, ...] = (
     _flag("disability", "Disability", "Has a disability.", VICTIM),
     _flag("lgbt", "LGBT+", "Lesbian, gay, bisexual or trans.", VICTIM),
     _flag("pregnant", "Pregnant", "Pregnant at referral.", VICTIM),
-    _flag("has_children", "Any children?", "Has children (derived from the number of children if absent).", VICTIM),
+    _flag(
+        "has_children",
+        "Any children?",
+        "Has children (derived from the number of children if absent).",
+        VICTIM,
+    ),
     Field(
         "children_count",
         Kind.INTEGER,
@@ -291,30 +300,49 @@ FIELDS: tuple[Field, ...] = (
     _category("risk_level", "Risk level", "Risk assessment outcome (e.g. DASH).", RiskLevel, VICTIM),
     _category("perpetrator_sex", "Perpetrator sex", "Sex of the perpetrator.", Sex, VICTIM),
     _category(
-        "perpetrator_relationship", "Relationship to perpetrator", "Perpetrator's relation to the victim.",
-        Relationship, VICTIM,
+        "perpetrator_relationship",
+        "Relationship to perpetrator",
+        "Perpetrator's relation to the victim.",
+        Relationship,
+        VICTIM,
     ),
-    _flag("lives_with_perpetrator", "Lives with perpetrator", "Lives with the perpetrator at referral.", VICTIM),
+    _flag(
+        "lives_with_perpetrator", "Lives with perpetrator", "Lives with the perpetrator at referral.", VICTIM
+    ),
     _flag("repeat_referral", "Repeat referral", "Recorded by the agency as a repeat referral.", VICTIM),
     # Outcomes.
     _flag("abuse_reduced", "Abuse reduced", "At exit, abuse stopped or reduced.", VICTIM),
     _flag("feels_safer", "Feels safer", "At exit, feels safer.", VICTIM),
-    _flag("quality_of_life_improved", "Quality of life improved", "At exit, quality of life improved.", VICTIM),
+    _flag(
+        "quality_of_life_improved", "Quality of life improved", "At exit, quality of life improved.", VICTIM
+    ),
     # Safe accommodation (Domestic Abuse Act 2021 Part 4 annual return).
     _category(
         "accommodation_type", "Accommodation type", "Type of safe accommodation.", AccommodationType, VICTIM
     ),
     _flag("from_out_of_area", "From out of area", "Referred from outside the local authority.", VICTIM),
     _category(
-        "referral_outcome", "Referral outcome", "Whether the household was supported.", ReferralOutcome, VICTIM
-    ),
-    _category("unable_reason", "Reason unable to support", "Why a referral was not supported.", UnableReason, VICTIM),
-    _category(
-        "support_end_reason", "Reason support ended", "Why support in accommodation ended.", SupportEndReason,
+        "referral_outcome",
+        "Referral outcome",
+        "Whether the household was supported.",
+        ReferralOutcome,
         VICTIM,
     ),
     _category(
-        "move_on_destination", "Move-on destination", "Where the household went on leaving.", MoveOnDestination,
+        "unable_reason", "Reason unable to support", "Why a referral was not supported.", UnableReason, VICTIM
+    ),
+    _category(
+        "support_end_reason",
+        "Reason support ended",
+        "Why support in accommodation ended.",
+        SupportEndReason,
+        VICTIM,
+    ),
+    _category(
+        "move_on_destination",
+        "Move-on destination",
+        "Where the household went on leaving.",
+        MoveOnDestination,
         VICTIM,
     ),
     Field(
@@ -328,7 +356,9 @@ FIELDS: tuple[Field, ...] = (
     ),
     # Perpetrators only.
     _flag("previous_da_record", "Previous DA record", "Has a previous domestic abuse record.", PERPETRATOR),
-    _flag("repeat_offender", "Repeat offender", "Recorded as a repeat domestic abuse perpetrator.", PERPETRATOR),
+    _flag(
+        "repeat_offender", "Repeat offender", "Recorded as a repeat domestic abuse perpetrator.", PERPETRATOR
+    ),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

@@ -13,16 +13,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from needsassess.clients.mapping import IGNORE, AgencyMapping, Confidence, default_mapping, header_index
 from needsassess.clients.reader import Column, Layout, data_rows, locate_table
-from needsassess.clients.schema import FIELD_BY_NAME, IDENTIFIER_FIELDS, NOT_RECORDED, Kind, RecordType, ServiceType
-from needsassess.clients.values import CodeBook
+from needsassess.clients.schema import (
+    FIELD_BY_NAME,
+    IDENTIFIER_FIELDS,
+    NOT_RECORDED,
+    Kind,
+    RecordType,
+    ServiceType,
+)
+from needsassess.clients.values import CodeBook, may_identify, name_words
 from needsassess.tables import is_blank, read_grid
 
 SAMPLES_SHOWN = 4
 CODES_LISTED = 40
 MIN_ROWS_SHOWN = 3
 _PERPETRATOR_HINTS = ("perp", "offender", "suspect", "dvpp", "abuser")
+_NAME_FIELDS = ("first_name", "surname", "full_name", "other_identifier")
 
 
 @dataclass
@@ -34,6 +44,7 @@ class ColumnSuggestion:
     known_codes: list[tuple[str, str, int]] = field(default_factory=list)  # raw, value, rows
     unknown_codes: list[tuple[str, int]] = field(default_factory=list)
     distinct: int = 0
+    withheld: int = 0  # rows whose unrecognised code may identify someone, so is not shown
 
 
 @dataclass
@@ -48,12 +59,18 @@ class MappingSuggestion:
         """The suggestion as a commented TOML mapping."""
         m, layout = self.mapping, self.layout
         where = f'{self.file_label}, sheet "{m.sheet}"' if m.sheet is not None else self.file_label
-        group = f" (group header row {layout.top_header_row})" if layout.top_header_row != layout.header_row else ""
+        group = (
+            f" (group header row {layout.top_header_row})"
+            if layout.top_header_row != layout.header_row
+            else ""
+        )
         lines = [
-            f"# Suggested mapping for {where}: header on row {layout.header_row}{group}, {self.rows} data rows.",
+            f"# Suggested mapping for {where}: header on row {layout.header_row}{group}, "
+            f"{self.rows} data rows.",
             "# Check every line and edit what is wrong, then save this file and pass it with --mapping (or",
-            "# paste it under [[agencies]] in assessment.toml). Confidence: high = a known header; medium =",
-            "# known once filler words are dropped; low = a look-alike, left commented out until you confirm it.",
+            "# paste it under [[agencies]] in assessment.toml). Confidence: high = a known header;",
+            "# medium = known once filler words are dropped; low = a look-alike, left commented out",
+            "# until you confirm it.",
             "# Columns not listed are dropped. Identifier columns feed the person key and are then dropped.",
             f"name = {_q(m.name)}",
             f"file = {_q(m.file.name)}",
@@ -77,7 +94,9 @@ class MappingSuggestion:
             if s.field and s.confidence is not Confidence.LOW:
                 entries.append((f"{key} = {_q(s.field)}", f"{s.confidence}; {self._describe(s)}"))
             elif s.field:
-                entries.append((f"# {key} = {_q(s.field)}", f"low: check, then uncomment; {self._describe(s)}"))
+                entries.append(
+                    (f"# {key} = {_q(s.field)}", f"low: check, then uncomment; {self._describe(s)}")
+                )
             else:
                 entries.append((f'# {key} = ""', f"not mapped; {self._describe(s)}"))
         width = min(max((len(e[0]) for e in entries), default=0), 60)
@@ -86,16 +105,25 @@ class MappingSuggestion:
             if not s.field or s.confidence is Confidence.LOW:
                 continue
             f = FIELD_BY_NAME[s.field]
-            if f.kind not in (Kind.FLAG, Kind.CATEGORY) or not (s.known_codes or s.unknown_codes):
+            if f.kind not in (Kind.FLAG, Kind.CATEGORY) or not (
+                s.known_codes or s.unknown_codes or s.withheld
+            ):
                 continue
             lines += ["", f"[codes.{s.field}]  # from {_q(s.column.name)}; allowed: {', '.join(f.values)}"]
             if s.known_codes:
                 known = ", ".join(f"{_q(raw)} -> {value} ({n})" for raw, value, n in s.known_codes[:12])
                 more = f" and {len(s.known_codes) - 12} more" if len(s.known_codes) > 12 else ""
                 lines.append(f"# recognised: {known}{more}")
+            if s.withheld:
+                lines.append(
+                    f"# {s.withheld} row{'s' if s.withheld != 1 else ''} hold an unrecognised value that may "
+                    "identify someone (a name, a long number): not shown; check the file"
+                )
             for raw, n in s.unknown_codes:
-                lines.append(f'{_q(raw)} = ""  # {n} row{"s" if n != 1 else ""}; not recognised: set a value, '
-                             '"" leaves it not recorded')
+                lines.append(
+                    f'{_q(raw)} = ""  # {n} row{"s" if n != 1 else ""}; not recognised: set a value, '
+                    '"" leaves it not recorded'
+                )
         return "\n".join(lines) + "\n"
 
     @staticmethod
@@ -126,28 +154,38 @@ def suggest_mapping(
     layout = locate_table(grid, mapping, strict=False)
     data = data_rows(grid, layout)
     index = header_index(mapping.record_type)
+    names: set[str] = set()
+    for c in layout.columns:
+        if c.field in _NAME_FIELDS and c.index in data.columns:
+            for value in pd.unique(data[c.index]):
+                names |= name_words(value)
     suggestions = []
     for c in layout.columns:
         column = data[c.index] if c.index in data.columns else None
         field_name, confidence = c.field, c.confidence
         if field_name is None:
-            low = index.suggest(c.name) or (index.suggest(c.child) if c.child else None)
+            own_child = c.child and not (c.parent and index.about_someone_else(c.parent))
+            low = index.suggest(c.name) or (index.suggest(c.child) if own_child else None)
             if low:
                 field_name, confidence = low.field, Confidence.LOW
         s = ColumnSuggestion(c, field_name, confidence)
         if column is not None:
-            _describe_column(s, column)
+            _describe_column(s, column, names)
         suggestions.append(s)
     return MappingSuggestion(mapping, layout, path.name, suggestions, len(data))
 
 
-def _describe_column(s: ColumnSuggestion, column) -> None:
+def _describe_column(s: ColumnSuggestion, column, names: set[str]) -> None:
     counts = Counter(_text(v) for v in column.tolist() if not is_blank(v))
     s.distinct = len(counts)
     if s.field in IDENTIFIER_FIELDS:
         return
     # A value seen in fewer than MIN_ROWS_SHOWN rows is not shown: codes repeat, identifiers rarely do.
-    s.samples = [(v, n) for v, n in counts.most_common(SAMPLES_SHOWN) if n >= MIN_ROWS_SHOWN]
+    s.samples = [
+        (v, n)
+        for v, n in counts.most_common(SAMPLES_SHOWN)
+        if n >= MIN_ROWS_SHOWN and not may_identify(v, names)
+    ]
     if not s.field or s.field == IGNORE:
         return
     f = FIELD_BY_NAME[s.field]
@@ -159,6 +197,8 @@ def _describe_column(s: ColumnSuggestion, column) -> None:
         reading = book.read(raw)
         if reading.ok:
             s.known_codes.append((raw, reading.value or NOT_RECORDED, n))
+        elif may_identify(raw, names):
+            s.withheld += n
         else:
             s.unknown_codes.append((raw, n))
 

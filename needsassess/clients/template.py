@@ -14,23 +14,59 @@ from needsassess.clients.schema import FIELD_BY_NAME, Field, Kind
 
 ROWS_VALIDATED = 5000
 _IDENTIFIERS = ("client_ref", "first_name", "surname", "date_of_birth")
-_PERSON = ("referral_date", "sex", "ethnic_group", "disability", "lgbt", "pregnant", "has_children", "children_count")
+_PERSON = (
+    "referral_date",
+    "sex",
+    "ethnic_group",
+    "disability",
+    "lgbt",
+    "pregnant",
+    "has_children",
+    "children_count",
+)
 _NEEDS = (
-    "mental_health", "alcohol_misuse", "drug_misuse", "financial_problems", "housing_need", "employment_status",
+    "mental_health",
+    "alcohol_misuse",
+    "drug_misuse",
+    "financial_problems",
+    "housing_need",
+    "employment_status",
 )
 _ABUSE = (
-    "physical", "sexual", "emotional", "financial", "jealous_controlling", "harassment_stalking",
-    "abuse_duration_months", "risk_level", "perpetrator_sex", "perpetrator_relationship", "lives_with_perpetrator",
+    "physical",
+    "sexual",
+    "emotional",
+    "financial",
+    "jealous_controlling",
+    "harassment_stalking",
+    "abuse_duration_months",
+    "risk_level",
+    "perpetrator_sex",
+    "perpetrator_relationship",
+    "lives_with_perpetrator",
     "repeat_referral",
 )
 _OUTCOMES = ("abuse_reduced", "feels_safer", "quality_of_life_improved")
 _ACCOMMODATION = (
-    "accommodation_type", "from_out_of_area", "referral_outcome", "unable_reason", "support_end_reason",
-    "move_on_destination", "children_supported",
+    "accommodation_type",
+    "from_out_of_area",
+    "referral_outcome",
+    "unable_reason",
+    "support_end_reason",
+    "move_on_destination",
+    "children_supported",
 )
 _PERPETRATOR = (
-    "referral_date", "sex", "ethnic_group", "alcohol_misuse", "drug_misuse", "mental_health", "financial_problems",
-    "employment_status", "previous_da_record", "repeat_offender",
+    "referral_date",
+    "sex",
+    "ethnic_group",
+    "alcohol_misuse",
+    "drug_misuse",
+    "mental_health",
+    "financial_problems",
+    "employment_status",
+    "previous_da_record",
+    "repeat_offender",
 )
 
 
@@ -65,12 +101,14 @@ TEMPLATES: tuple[ReturnTemplate, ...] = (
 
 NOTES = (
     "One row per client episode: a person referred twice in the year has two rows.",
-    "Use the drop-down lists. If something was not asked or not known, choose \"not recorded\" or leave the "
-    "cell blank: never \"no\". \"No\" means the question was asked and the answer was no.",
-    "Names, dates of birth and your client reference are used only to build a pseudonymous key, so that a person "
-    "known to several services is counted once. They are dropped on reading and appear in no output. Share this "
+    'Use the drop-down lists. If something was not asked or not known, choose "not recorded" or leave the '
+    'cell blank: never "no". "No" means the question was asked and the answer was no.',
+    "Names, dates of birth and your client reference are used only to build a pseudonymous key, so that a "
+    "person known to several services is counted once. They are dropped on reading and appear in no output. "
+    "Share this "
     "return only under your data-sharing agreement, by a secure route.",
-    "Dates as day/month/year. Do not add totals rows, merged cells or extra header rows; do not rename columns.",
+    "Dates as day/month/year. Do not add totals rows, merged cells or extra header rows; "
+    "do not rename columns.",
 )
 
 
@@ -137,24 +175,45 @@ def _validation(f: Field, lists, list_columns, DataValidation, get_column_letter
                 lists.cell(row=i, column=len(list_columns) + 1, value=v)
             list_columns[values] = f"Lists!${col}$2:${col}${len(values) + 1}"
         return DataValidation(
-            type="list", formula1=list_columns[values], allow_blank=True, showErrorMessage=True,
-            errorTitle=f.label, error=f"Choose one of: {', '.join(values)}",
+            type="list",
+            formula1=list_columns[values],
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f.label,
+            error=f"Choose one of: {', '.join(values)}",
         )
     if f.kind is Kind.INTEGER:
         return DataValidation(
-            type="whole", operator="between", formula1=str(int(f.minimum or 0)), formula2=str(int(f.maximum or 0)),
-            allow_blank=True, showErrorMessage=True, errorTitle=f.label,
+            type="whole",
+            operator="between",
+            formula1=str(int(f.minimum or 0)),
+            formula2=str(int(f.maximum or 0)),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f.label,
             error=f"A whole number from {f.minimum:g} to {f.maximum:g}",
         )
     if f.kind is Kind.DATE:
         return DataValidation(
-            type="date", operator="between", formula1="DATE(1900,1,1)", formula2="DATE(2100,12,31)",
-            allow_blank=True, showErrorMessage=True, errorTitle=f.label, error="A date, day/month/year",
+            type="date",
+            operator="between",
+            formula1="DATE(1900,1,1)",
+            formula2="DATE(2100,12,31)",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f.label,
+            error="A date, day/month/year",
         )
     if f.kind is Kind.DURATION:
         return DataValidation(
-            type="decimal", operator="between", formula1="0", formula2=str(f.maximum), allow_blank=True,
-            showErrorMessage=True, errorTitle=f.label, error=f"A number of months from 0 to {f.maximum:g}",
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=str(f.maximum),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f.label,
+            error=f"A number of months from 0 to {f.maximum:g}",
         )
     return None
 

@@ -49,6 +49,17 @@ def code_key(value: Any) -> str:
     return " ".join(_NON_WORD.split(text)).strip()
 
 
+def name_words(value: Any) -> set[str]:
+    """Words of three or more letters in a name, for `may_identify`."""
+    return {w for w in re.split(r"[^a-z]+", _fold(_text(value))) if len(w) >= 3}
+
+
+def may_identify(value: Any, names: set[str]) -> bool:
+    """True if a cell's text holds one of the file's names, a long number (phone, NHS) or an email address."""
+    text = _fold(_text(value))
+    return bool(name_words(text) & names) or len(re.sub(r"\D", "", text)) >= 6 or "@" in text
+
+
 # --- code books -----------------------------------------------------------------------------------------
 
 _NR_KEYS = frozenset(code_key(c) for c in syn.NOT_RECORDED_CODES)
@@ -92,7 +103,9 @@ def _describe(raw: Any) -> str:
 class CodeBook:
     """Reads the cells of one field: the mapping's own codes first, then the built-in synonyms."""
 
-    def __init__(self, field: Field, custom: Mapping[str, str] | None = None, two_digit_years_past: bool = False):
+    def __init__(
+        self, field: Field, custom: Mapping[str, str] | None = None, two_digit_years_past: bool = False
+    ):
         self.field = field
         self.custom = {code_key(k): v for k, v in (custom or {}).items()}
         self.vocabulary = _vocabulary(field)
@@ -165,7 +178,9 @@ class CodeBook:
         return Reading(int(number) if f.kind is Kind.INTEGER else float(number))
 
     def _read_duration(self, raw: Any, key: str) -> Reading:
-        months = duration_months(raw, default_unit="years" if self.field.name.endswith("_years") else "months")
+        months = duration_months(
+            raw, default_unit="years" if self.field.name.endswith("_years") else "months"
+        )
         if months is None:
             return Reading(None, f'{_describe(raw)} is not a length of time (e.g. "3 years", "18 months")')
         number = months / 12 if self.field.name.endswith("_years") else months
@@ -225,9 +240,24 @@ def duration_months(raw: Any, default_unit: str = "months") -> float | None:
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_FORMATS = (
-    "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%Y/%m/%d",
-    "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d-%B-%Y", "%b %d %Y", "%B %d %Y",
-    "%d%m%Y", "%Y%m%d",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d-%m-%y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%d %b %y",
+    "%d-%B-%Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d%m%Y",
+    "%Y%m%d",
 )
 _TWO_DIGIT = ("%y",)
 

@@ -58,20 +58,37 @@ def main() -> None:
     _xls(HERE / "clean.xls", [HEADER, *ROWS])
     _ods(HERE / "clean.ods", [HEADER, *ROWS])
     # Title and notes rows above the header.
-    _xlsx(HERE / "title-rows.xlsx", [["Northmere Outreach: client return"], ["OFFICIAL-SENSITIVE"], [], HEADER, *ROWS],
-          merges=("A1:H1",))
+    _xlsx(
+        HERE / "title-rows.xlsx",
+        [["Northmere Outreach: client return"], ["OFFICIAL-SENSITIVE"], [], HEADER, *ROWS],
+        merges=("A1:H1",),
+    )
     # A two-row header: merged group cells above, a perpetrator group whose Gender is not the client's.
     groups = ["Client", None, None, None, None, None, "Needs", None, "Perpetrator", None]
     lower = [*HEADER, "Gender", "Age"]
     body = [[*r, "M", 40] for r in ROWS]
-    _xlsx(HERE / "merged-header.xlsx", [["Outreach return"], groups, lower, *body], merges=("A2:F2", "G2:H2", "I2:J2"))
+    _xlsx(
+        HERE / "merged-header.xlsx",
+        [["Outreach return"], groups, lower, *body],
+        merges=("A2:F2", "G2:H2", "I2:J2"),
+    )
     # A totals row and a source note under the table.
-    _xlsx(HERE / "totals-row.xlsx", [HEADER, *ROWS, ["Total", None, None, None, None, None, 1, 2], [],
-                                     ["Source: case management system, extracted 05/04/2016"]])
+    _xlsx(
+        HERE / "totals-row.xlsx",
+        [
+            HEADER,
+            *ROWS,
+            ["Total", None, None, None, None, None, 1, 2],
+            [],
+            ["Source: case management system, extracted 05/04/2016"],
+        ],
+    )
     # Blank rows in the middle and at the end, and a blank column.
     spaced = [[*r[:4], None, *r[4:]] for r in ROWS]
-    _xlsx(HERE / "blank-rows-and-columns.xlsx",
-          [[*HEADER[:4], None, *HEADER[4:]], spaced[0], [], [None, " "], *spaced[1:], [], []])
+    _xlsx(
+        HERE / "blank-rows-and-columns.xlsx",
+        [[*HEADER[:4], None, *HEADER[4:]], spaced[0], [], [None, " "], *spaced[1:], [], []],
+    )
     # Dates as Excel dates, as bare serial numbers and as text, side by side.
     dated = [list(r) for r in ROWS]
     dated[1][5] = float((dt.date(2015, 6, 3) - dt.date(1899, 12, 30)).days)
@@ -95,12 +112,19 @@ def main() -> None:
     # No recognisable header anywhere.
     _csv(HERE / "no-header-row.csv", [["Ref", "Stuff", "Things"], ["1", "a", "b"]])
     # A table with no referral date.
-    _csv(HERE / "no-referral-date.csv", [[h for h in HEADER if h != "Referral date"],
-                                         *[[v for i, v in enumerate(r) if i != 5] for r in ROWS]])
+    _csv(
+        HERE / "no-referral-date.csv",
+        [
+            [h for h in HEADER if h != "Referral date"],
+            *[[v for i, v in enumerate(r) if i != 5] for r in ROWS],
+        ],
+    )
     # Two columns that both mean sex.
     _csv(HERE / "duplicate-field.csv", [[*HEADER, "Sex"], *[[*r, r[4]] for r in ROWS]])
     # Bad cells: an unknown code, an impossible age, a future referral date, a missing one.
-    bad = [list(r) for r in ROWS] + [["A005", "Kim", "Hall", dt.date(1960, 2, 2), "F", dt.date(2015, 8, 8), "Y", "Y"]]
+    bad = [list(r) for r in ROWS] + [
+        ["A005", "Kim", "Hall", dt.date(1960, 2, 2), "F", dt.date(2015, 8, 8), "Y", "Y"]
+    ]
     bad[0][4] = "Q"
     bad[1][3] = dt.date(1850, 1, 1)
     bad[2][5] = dt.date(2061, 5, 12)
@@ -108,10 +132,17 @@ def main() -> None:
     bad[4][6] = "Maybe"
     _csv(HERE / "bad-cells.csv", [HEADER, *bad])
     # Several sheets, chosen by name or number.
-    _xlsx(HERE / "sheets.xlsx", [["Read me first"], ["This workbook has a second sheet."]],
-          sheets={"Victims": [HEADER, *ROWS], "Perpetrators": [["Perp ref", "Name", "DOB", "Gender", "Date"],
-                                                              ["P1", "Gary Hall", dt.date(1980, 1, 1), "M",
-                                                               dt.date(2015, 5, 1)]]})
+    _xlsx(
+        HERE / "sheets.xlsx",
+        [["Read me first"], ["This workbook has a second sheet."]],
+        sheets={
+            "Victims": [HEADER, *ROWS],
+            "Perpetrators": [
+                ["Perp ref", "Name", "DOB", "Gender", "Date"],
+                ["P1", "Gary Hall", dt.date(1980, 1, 1), "M", dt.date(2015, 5, 1)],
+            ],
+        },
+    )
     print(f"wrote {len(list(HERE.iterdir()))} fixtures to {HERE}")
 
 
