@@ -560,31 +560,13 @@ EncodingOption = Annotated[
 ]
 
 
-def _console():
-    from rich.console import Console
+def _print_table(frame: Any, title: str, limit: int | None = None) -> None:
+    from needsassess.report.terminal import print_frame, print_lines
 
-    return Console(width=None if _is_terminal() else 160, soft_wrap=False)
-
-
-def _print_frame(console, frame, title: str, limit: int | None = None) -> None:
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in frame.columns:
-        numeric = frame[column].dtype.kind in "iuf" or str(frame[column].dtype) == "Int64"
-        table.add_column(str(column).replace("_", " "), justify="right" if numeric else "left")
     shown = frame if limit is None else frame.head(limit)
-    for row in shown.itertuples(index=False):
-        table.add_row(*("" if _is_missing(v) else str(v) for v in row))
-    console.print(table)
+    print_frame(shown.rename(columns=lambda c: str(c).replace("_", " ")), title)
     if limit is not None and len(frame) > limit:
-        console.print(f"... and {len(frame) - limit} more rows.")
-
-
-def _is_missing(value: Any) -> bool:
-    import pandas as pd
-
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+        print_lines([f"... and {len(frame) - limit} more rows."])
 
 
 @app.command("map")
@@ -616,9 +598,9 @@ def map_command(
     if output is None:
         typer.echo(text, nl=False)
         return
-    from needsassess.clients.outputs import write_atomic
+    from needsassess.outputs import write_text
 
-    write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
+    write_text(output, text, force)
     typer.echo(f"Wrote {output}")
 
 
@@ -682,8 +664,8 @@ def profile_command(
 
     from needsassess.clients.agencies import merge_agencies, plan_agencies
     from needsassess.clients.merge import load_secret
-    from needsassess.clients.outputs import write_merged
     from needsassess.disclosure import get_rule
+    from needsassess.report.clients import write_merged
 
     if not files and not mapping:
         raise typer.BadParameter("give agency files, or --mapping files that name them", param_hint="FILES")
@@ -700,29 +682,30 @@ def profile_command(
     secret = load_secret(secret_file)
     plan = plan_agencies(files or [], mapping or [], encoding=encoding, sheet=sheet)
     result = merge_agencies(plan, secret, as_of=day)
-    console = _console()
-    _print_frame(console, result.reconciliation.summary_frame(), "Rows read = used + rejected + set aside")
+    files_read = result.reconciliation.summary_frame()
+    files_read["header_row"] = (
+        files_read["header_row"].astype(object).where(files_read["header_row"].notna(), "")
+    )
+    _print_table(files_read, "Rows read = used + rejected + set aside")
     issues = result.reconciliation.issues_frame()
     if len(issues):
-        _print_frame(
-            console, issues, "Rejected rows, rows set aside, and cells set to not recorded", limit=40
-        )
-    _print_frame(console, result.people, "Referrals and people (repeat referrals of one person count once)")
-    _print_frame(console, result.overlap.by_count, "People known to 1, 2, 3+ agencies")
+        _print_table(issues, "Rejected rows, rows set aside, and cells set to not recorded", limit=40)
+    _print_table(result.people, "Referrals and people (repeat referrals of one person count once)")
+    _print_table(result.overlap.by_count, "People known to 1, 2, 3+ agencies")
     if len(result.overlap.pairs):
-        _print_frame(console, result.overlap.pairs, "People known to both agencies of each pair")
+        _print_table(result.overlap.pairs, "People known to both agencies of each pair")
     if merged is not None:
         write_merged(result.clients, merged, force)
-        console.print(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
+        typer.echo(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
     if summary is not None:
         from needsassess.client_profile import headline_lines
         from needsassess.pipeline import write_profile_summary
 
         published = write_profile_summary(result.clients, summary, rule, force)
         for line in headline_lines(published):
-            console.print(line, highlight=False)
+            typer.echo(line)
         hidden = len(published.log)
-        console.print(
+        typer.echo(
             f"Wrote {summary} (preset {rule.name}: {hidden} cell{'s' if hidden != 1 else ''} suppressed)."
         )
 
@@ -739,7 +722,7 @@ def template_command(
 
     Example: needsassess template -o returns/
     """
-    from needsassess.clients.template import write_templates
+    from needsassess.report.clients import write_templates
 
     for path in write_templates(output, force):
         typer.echo(f"Wrote {path}")

@@ -79,7 +79,7 @@ def test_profile_without_a_secret(runner):
     assert result.output == (
         'Error: clean.csv has identifying columns ("Client ref", "Forename", "Surname", "DOB") '
         "but no secret to "
-        "pseudonymise them; set NEEDSASSESS_SECRET or pass --secret-file FILE\n"
+        "pseudonymise them; set NEEDSASSESS_SECRET or give a secret file (--secret-file, or secret_file under [clients])\n"
     )
 
 
@@ -148,15 +148,21 @@ def test_merged_table_formats(runner, tmp_path):
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):
-    from needsassess.clients.outputs import write_merged
+    from needsassess.report.clients import write_merged
 
-    frame = pd.DataFrame({"source_sheet": ['=HYPERLINK("x")', "+1", "plain"], "age": [-1, 2, 3]})
+    frame = pd.DataFrame(
+        {
+            "source_sheet": ['=HYPERLINK("x")', "@SUM(A1)", "plain"],
+            "age": [-1, 2, 3],
+            "referral_date": pd.to_datetime(["2015-04-01", "2015-04-02", "2015-04-03"]),
+        }
+    )
     path = write_merged(frame, tmp_path / "out.csv")
-    assert path.read_text("utf-8").splitlines() == [
-        "source_sheet,age",
-        '"\'=HYPERLINK(""x"")",-1',
-        "'+1,2",
-        "plain,3",
+    assert path.read_text("utf-8-sig").splitlines() == [
+        "source_sheet,age,referral_date",
+        '"\'=HYPERLINK(""x"")",-1,2015-04-01',
+        "'@SUM(A1),2,2015-04-02",
+        "plain,3,2015-04-03",
     ]
 
 

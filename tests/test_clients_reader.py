@@ -226,7 +226,7 @@ def test_identifiers_without_a_secret():
         read_agency(default_mapping(DATA / "clean.csv"), None, as_of=AS_OF)
     assert str(caught.value) == (
         'clean.csv has identifying columns ("Client ref", "Forename", "Surname", "DOB") but no secret to '
-        "pseudonymise them; set NEEDSASSESS_SECRET or pass --secret-file FILE"
+        "pseudonymise them; set NEEDSASSESS_SECRET or give a secret file (--secret-file, or secret_file under [clients])"
     )
 
 

@@ -10,6 +10,9 @@ import pytest
 from conftest import SAMPLE
 from openpyxl import load_workbook
 
+from needsassess.clients.agencies import AgencyResult
+from needsassess.clients.merge import agency_overlap, count_people
+from needsassess.clients.reconciliation import Reconciliation
 from needsassess.config import load_config
 from needsassess.pipeline import (
     Assessment,
@@ -38,7 +41,7 @@ def sheet_text(path: Path, sheet: str) -> str:
 @pytest.fixture
 def config_path(tmp_path: Path) -> Path:
     target = tmp_path / "northmere"
-    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("out", "agencies"))
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("out"))
     return target / "assessment.toml"
 
 
@@ -63,10 +66,14 @@ def small_service() -> pd.DataFrame:
     return frame
 
 
+def agency_result(clients: pd.DataFrame) -> AgencyResult:
+    return AgencyResult(clients, Reconciliation(), count_people(clients), agency_overlap(clients))
+
+
 def workbook_for(config_path: Path, clients: pd.DataFrame, tmp_path: Path) -> tuple[Assessment, Path]:
     config = load_config(config_path)
     assessment = run_assessment(config, stages=[population_stage])
-    assessment.clients = clients  # what the Agencies stage leaves for the Profile stage
+    assessment.agencies = agency_result(clients)  # what the Agencies stage leaves for the Profile stage
     profile_stage(assessment)
     path = write_workbook_file(assessment, tmp_path / "out.xlsx")
     return assessment, path

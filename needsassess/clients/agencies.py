@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from needsassess.clients.mapping import AgencyMapping, default_mapping, load_mappings
+from needsassess.clients.mapping import AgencyMapping, default_mapping, load_mappings, parse_mapping
 from needsassess.clients.merge import Overlap, Secret, agency_overlap, count_people, number_referrals
 from needsassess.clients.reader import AgencyRecords, read_agency
 from needsassess.clients.reconciliation import Reconciliation
 from needsassess.clients.schema import FIELDS, RecordType, output_columns
-from needsassess.errors import InputError, NeedsAssessError
+from needsassess.errors import ConfigError, InputError, NeedsAssessError, Problem
 
 
 class AgencyFilesError(NeedsAssessError):
@@ -68,6 +68,51 @@ def plan_agencies(
     return plan
 
 
+def mappings_from_entries(entries: object, source: Path) -> tuple[list[AgencyMapping], list[Path]]:
+    """The agencies listed under [[agencies]] in assessment.toml, and the mapping files they name.
+
+    Each entry is either a mapping written inline (name, file, sheet, columns, codes ...; paths relative
+    to assessment.toml) or `mapping = "agencies/outreach.toml"`, a mapping file holding one agency or
+    several (paths relative to that file).
+    """
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(source, Problem("bad-agencies", "agencies must be a list of tables ([[agencies]])"))
+    mappings: list[AgencyMapping] = []
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for i, entry in enumerate(entries, 1):
+        where = f"agencies[{i}]."
+        if "mapping" not in entry:
+            mapping = parse_mapping(entry, source, where, problems)
+            if mapping is not None:
+                mappings.append(mapping)
+            continue
+        others = sorted(set(entry) - {"mapping"})
+        if others:
+            problems.append(
+                Problem(
+                    "mapping-and-keys",
+                    f'{where}mapping: give either mapping = "FILE" or the mapping\'s own keys '
+                    f"({', '.join(others)}), not both",
+                )
+            )
+            continue
+        path = Path(str(entry["mapping"])).expanduser()
+        path = path if path.is_absolute() else (source.parent / path).resolve()
+        if not path.is_file():
+            problems.append(Problem("missing-file", f"{where}mapping: file not found: {path}"))
+            continue
+        try:
+            mappings.extend(load_mappings(path))
+        except ConfigError as exc:
+            problems.extend(Problem(p.slug, f"{path.name}: {p.message}") for p in exc.problems)
+            continue
+        files.append(path)
+    if problems:
+        raise ConfigError(source, problems)
+    return mappings, files
+
+
 def merge_agencies(
     mappings: Sequence[AgencyMapping], secret: Secret | None, as_of: dt.date | None = None
 ) -> AgencyResult:
@@ -111,4 +156,12 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return merged.reindex(columns=columns)
 
 
-__all__ = ["FIELDS", "AgencyFilesError", "AgencyResult", "merge_agencies", "merged_columns", "plan_agencies"]
+__all__ = [
+    "FIELDS",
+    "AgencyFilesError",
+    "AgencyResult",
+    "mappings_from_entries",
+    "merge_agencies",
+    "merged_columns",
+    "plan_agencies",
+]

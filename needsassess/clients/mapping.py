@@ -264,7 +264,7 @@ def parse_mapping(
         raise ConfigError(source, own)
     if problems is not None:
         problems.extend(own)
-    if own:
+    if own or not isinstance(file, str):
         return None
     return AgencyMapping(
         name=name.strip(),

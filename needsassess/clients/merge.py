@@ -76,7 +76,7 @@ def secret_missing(file: str, columns: list[str]) -> SecretError:
     shown = ", ".join(f'"{c}"' for c in columns)
     return SecretError(
         f"{file} has identifying columns ({shown}) but no secret to pseudonymise them; "
-        f"set {SECRET_ENV} or pass --secret-file FILE"
+        f"set {SECRET_ENV} or give a secret file (--secret-file, or secret_file under [clients])"
     )
 
 

@@ -356,7 +356,7 @@ def read_agency(
     as_of = as_of or dt.date.today()
     grid = grid or read_grid(mapping.file, mapping.sheet, mapping.encoding)
     layout = locate_table(grid, mapping)
-    key_columns = [c.name for c in layout.mapped() if FIELD_BY_NAME[c.field].key_input]
+    key_columns = [c.name for c in layout.mapped() if c.field and FIELD_BY_NAME[c.field].key_input]
     if key_columns and secret is None:
         raise secret_missing(grid.file, key_columns)
 
@@ -400,7 +400,7 @@ def _body(grid: Grid, layout: Layout) -> _Body:
         table[:] = raw
     columns = [np.ascontiguousarray(table[:, j]) for j in range(table.shape[1])]
     for col in columns:
-        col[np.equal(col, None)] = ""
+        col[_none(col)] = ""
     while len(columns) < width:
         columns.append(np.full(len(raw), "", dtype=object))
     return _Body(columns, np.arange(start + 1, start + 1 + len(raw)))
@@ -528,6 +528,7 @@ class _Reader:
         return codes[self.keep], uniques
 
     def _read_identifier(self, c: Column) -> None:
+        assert c.field is not None
         if c.field == OTHER_IDENTIFIER:  # someone else's name: read only to withhold it from reports
             _, uniques = self._codes(c)
             for value in uniques:
@@ -545,6 +546,7 @@ class _Reader:
                 self.name_tokens |= name_words(value)
 
     def _read_column(self, c: Column) -> None:
+        assert c.field is not None
         f = FIELD_BY_NAME[c.field]
         book = CodeBook(f, self.mapping.codes.get(c.field), two_digit_years_past=c.field == "date_of_birth")
         codes, uniques = self._codes(c)
@@ -561,11 +563,12 @@ class _Reader:
         self.columns[c.field] = c
         bad = np.array([not r.ok for r in readings], dtype=bool)
         if bad.any():
-            reasons = {i: self._safe(readings[i].problem, uniques[i], c.field) for i in np.flatnonzero(bad)}
-            bad_rows = np.flatnonzero(bad[codes])
+            reasons = {
+                int(i): self._safe(str(readings[i].problem), uniques[i], c.field) for i in np.flatnonzero(bad)
+            }
             by_reason: dict[str, list[int]] = {}
-            for i in bad_rows:
-                by_reason.setdefault(reasons[codes[i]], []).append(i)
+            for i in np.flatnonzero(bad[codes]):
+                by_reason.setdefault(reasons[int(codes[i])], []).append(int(i))
             for reason, rows in by_reason.items():
                 mask = np.zeros(len(codes), dtype=bool)
                 mask[rows] = True
@@ -594,7 +597,7 @@ class _Reader:
                     Issue(file, sheet, Outcome.REJECTED, reason, row=int(row), column=c.label)
                 )
             return
-        values = self.values.get(c.field)
+        values = self.values.get(c.field or "")
         if values is not None:
             values[mask] = {"M": _NAT, "f": np.nan}.get(values.dtype.kind)
         self.warnings += count
@@ -675,7 +678,10 @@ class _Reader:
             alcohol, drugs = v.get("alcohol_misuse", empty), v.get("drug_misuse", empty)
             either = (alcohol == "yes") | (drugs == "yes")
             both_no = (alcohol == "no") & (drugs == "no")
-            v["substance_misuse"] = np.where(either, "yes", np.where(both_no, "no", None)).astype(object)
+            substance = np.full(len(self.rows), None, dtype=object)
+            substance[both_no] = "no"
+            substance[either] = "yes"
+            v["substance_misuse"] = substance
 
     def _keys(self, secret: Secret | None) -> tuple[np.ndarray, np.ndarray]:
         v, n = self.values, len(self.rows)
@@ -722,7 +728,7 @@ class _Reader:
         if self.mapping.service_type:
             service = data["service_type"]
             data["service_type"] = np.where(
-                np.equal(service, None) | (service == NOT_RECORDED), self.mapping.service_type, service
+                _none(service) | (service == NOT_RECORDED), self.mapping.service_type, service
             ).astype(object)
         data["referral_number"] = pd.array(np.full(n, None), dtype="Int64")
         data["agencies_known_to"] = pd.array(np.full(n, None), dtype="Int64")
@@ -754,7 +760,12 @@ def _missing(values: np.ndarray) -> np.ndarray:
         return np.isnat(values)
     if values.dtype.kind == "f":
         return np.isnan(values)
-    return np.equal(values, None)
+    return _none(values)
+
+
+def _none(values: np.ndarray) -> np.ndarray:
+    """Cells that are None, in an object array (a vectorised `is None`)."""
+    return np.equal(values, None)  # type: ignore[call-overload]
 
 
 def _plain(value: Any) -> str:

@@ -38,7 +38,7 @@ _NAME_FIELDS = ("first_name", "surname", "full_name", "other_identifier")
 @dataclass
 class ColumnSuggestion:
     column: Column
-    field: str | None
+    target: str | None  # the field it maps to
     confidence: Confidence | None
     samples: list[tuple[str, int]] = field(default_factory=list)  # empty for identifiers
     known_codes: list[tuple[str, str, int]] = field(default_factory=list)  # raw, value, rows
@@ -88,28 +88,28 @@ class MappingSuggestion:
         lines += ["", "[columns]"]
         entries = []
         for s in self.columns:
-            if s.column.name.startswith("Column ") and not s.samples and not s.field:
+            if s.column.name.startswith("Column ") and not s.samples and not s.target:
                 continue  # a blank spacer column
             key = _q(s.column.name)
-            if s.field and s.confidence is not Confidence.LOW:
-                entries.append((f"{key} = {_q(s.field)}", f"{s.confidence}; {self._describe(s)}"))
-            elif s.field:
+            if s.target and s.confidence is not Confidence.LOW:
+                entries.append((f"{key} = {_q(s.target)}", f"{s.confidence}; {self._describe(s)}"))
+            elif s.target:
                 entries.append(
-                    (f"# {key} = {_q(s.field)}", f"low: check, then uncomment; {self._describe(s)}")
+                    (f"# {key} = {_q(s.target)}", f"low: check, then uncomment; {self._describe(s)}")
                 )
             else:
                 entries.append((f'# {key} = ""', f"not mapped; {self._describe(s)}"))
         width = min(max((len(e[0]) for e in entries), default=0), 60)
         lines += [f"{text.ljust(width)}  # {comment}" for text, comment in entries]
         for s in self.columns:
-            if not s.field or s.confidence is Confidence.LOW:
+            if not s.target or s.confidence is Confidence.LOW:
                 continue
-            f = FIELD_BY_NAME[s.field]
+            f = FIELD_BY_NAME[s.target]
             if f.kind not in (Kind.FLAG, Kind.CATEGORY) or not (
                 s.known_codes or s.unknown_codes or s.withheld
             ):
                 continue
-            lines += ["", f"[codes.{s.field}]  # from {_q(s.column.name)}; allowed: {', '.join(f.values)}"]
+            lines += ["", f"[codes.{s.target}]  # from {_q(s.column.name)}; allowed: {', '.join(f.values)}"]
             if s.known_codes:
                 known = ", ".join(f"{_q(raw)} -> {value} ({n})" for raw, value, n in s.known_codes[:12])
                 more = f" and {len(s.known_codes) - 12} more" if len(s.known_codes) > 12 else ""
@@ -128,7 +128,7 @@ class MappingSuggestion:
 
     @staticmethod
     def _describe(s: ColumnSuggestion) -> str:
-        if s.field in IDENTIFIER_FIELDS:
+        if s.target in IDENTIFIER_FIELDS:
             return "identifier: values not shown"
         if not s.distinct:
             return "empty"
@@ -178,7 +178,7 @@ def suggest_mapping(
 def _describe_column(s: ColumnSuggestion, column, names: set[str]) -> None:
     counts = Counter(_text(v) for v in column.tolist() if not is_blank(v))
     s.distinct = len(counts)
-    if s.field in IDENTIFIER_FIELDS:
+    if s.target in IDENTIFIER_FIELDS:
         return
     # A value seen in fewer than MIN_ROWS_SHOWN rows is not shown: codes repeat, identifiers rarely do.
     s.samples = [
@@ -186,9 +186,9 @@ def _describe_column(s: ColumnSuggestion, column, names: set[str]) -> None:
         for v, n in counts.most_common(SAMPLES_SHOWN)
         if n >= MIN_ROWS_SHOWN and not may_identify(v, names)
     ]
-    if not s.field or s.field == IGNORE:
+    if not s.target or s.target == IGNORE:
         return
-    f = FIELD_BY_NAME[s.field]
+    f = FIELD_BY_NAME[s.target]
     if f.kind not in (Kind.FLAG, Kind.CATEGORY):
         return
     book = CodeBook(f)
