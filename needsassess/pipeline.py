@@ -572,6 +572,15 @@ def summary_lines(assessment: Assessment) -> list[str]:
             f"{sum(f.rows_set_aside for f in files):,} set aside"
             + (f"; {int(victims['people'].iloc[0]):,} people" if len(victims) else "")
         )
+    if assessment.published_profile is not None:
+        from needsassess.client_profile import headline_lines
+
+        published = assessment.published_profile
+        lines += [f"  {line}" for line in headline_lines(published) if "(all agencies, people)" in line]
+        lines.append(
+            f"  Needs profile: {len(published.tables)} tables, {len(published.log):,} cells suppressed "
+            f"(preset {published.rule.name}); the Notes sheet lists each"
+        )
     lines += [f"Warning: {w}" for w in assessment.warnings]
     return lines
 

@@ -40,7 +40,14 @@ def build_cover(assessment: Assessment) -> Cover:
             "About this workbook",
             f"Domestic abuse needs assessment for {assessment.area_name} "
             f"({assessment.area_code}): estimated prevalence from national survey rates applied to the local "
-            "population, with every figure traced to its source on the Sources sheet.",
+            "population"
+            + (
+                ", and the needs profile of the clients of local services (victims, perpetrators and safe "
+                "accommodation)"
+                if assessment.published_profile is not None
+                else ""
+            )
+            + ", with every figure traced to its source on the Sources sheet.",
         ),
         ("Area", f"{assessment.area_name} ({assessment.area_code})"),
         (
