@@ -211,3 +211,15 @@ def test_config_errors_name_the_key(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert lines[0].startswith("Error: a.toml: unknown section [populaton]; expected one of ")
     assert 'a.toml: [assessment] needs area = "<GSS code or name>"' in lines
+
+
+def test_csv_text_never_becomes_a_formula(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from needsassess.report.csv import write_csv
+
+    frame = pd.DataFrame({"agency": pd.Series(["=1+1", "-x", "ok"], dtype="str"), "n": [-1, 2, 3]})
+    frame["obj"] = pd.Series(["@SUM(A1)", "+cmd", "-2"], dtype=object)
+    path = write_csv(frame, tmp_path / "x.csv")
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    assert text[1:] == ["'=1+1,-1,'@SUM(A1)", "'-x,2,'+cmd", "ok,3,-2"]

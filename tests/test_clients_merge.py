@@ -183,3 +183,23 @@ def test_plan_pairs_files_with_mappings(tmp_path):
         ("clean", "clean.xlsx", None),
     ]
     assert [m.name for m in plan_agencies([], [mapping])] == ["Outreach"]
+
+
+def test_referral_numbers_follow_dates_within_each_agency():
+    from needsassess.clients.merge import number_referrals
+
+    records = pd.DataFrame(
+        {
+            "record_type": ["victim"] * 5 + ["perpetrator"],
+            "agency": ["A", "A", "B", "A", "B", "A"],
+            "client_key": ["p1", "p1", "p1", "p2", "p1", "p1"],
+            "referral_date": pd.to_datetime(
+                ["2015-09-01", "2015-05-01", "2015-06-01", "2015-05-01", "2015-04-01", "2015-01-01"]
+            ),
+            "source_file": "f.csv",
+            "source_row": [2, 3, 4, 5, 6, 7],
+        }
+    )
+    numbered = number_referrals(records)
+    assert numbered["referral_number"].tolist() == [2, 1, 2, 1, 1, 1]
+    assert numbered["agencies_known_to"].tolist() == [2, 2, 2, 1, 2, 1]

@@ -270,3 +270,12 @@ def test_header_row_is_found_under_any_title_rows(titles, headers, blank_columns
     assert layout.header_row == len(titles) + 1
     mapped = {c.name: c.field for c in layout.columns if c.field}
     assert mapped == {h: VICTIM.match(h).field for h in headers}
+
+
+def test_xlsm_reads_like_xlsx(tmp_path):
+    import shutil
+
+    path = tmp_path / "clean.xlsm"
+    shutil.copy(DATA / "clean.xlsx", path)
+    result = read_agency(default_mapping(path), SECRET, as_of=AS_OF)
+    assert account(result) == (4, 4, 0, 0)

@@ -184,13 +184,27 @@ def number_referrals(records: pd.DataFrame) -> pd.DataFrame:
         return records.assign(
             referral_number=pd.Series(dtype="Int64"), agencies_known_to=pd.Series(dtype="Int64")
         )
-    order = records.sort_values(["referral_date", "source_file", "source_row"], kind="stable")
-    numbers = order.groupby(["record_type", "agency", "client_key"], sort=False).cumcount() + 1
-    records = records.copy()
-    records["referral_number"] = numbers.reindex(records.index).astype("Int64")
-    known = records.groupby(["record_type", "client_key"])["agency"].transform("nunique")
-    records["agencies_known_to"] = known.astype("Int64")
-    return records
+    n = len(records)
+    person = _codes(records["record_type"]) * (n + 1) + _codes(records["client_key"])
+    agency = _codes(records["agency"])
+    episode = person * (int(agency.max()) + 1) + agency  # one person at one agency
+    dates = records["referral_date"].to_numpy(dtype="datetime64[s]").astype("int64")
+    order = np.lexsort((records["source_row"].to_numpy(), _codes(records["source_file"]), dates, episode))
+    grouped = episode[order]
+    starts = np.r_[True, grouped[1:] != grouped[:-1]]
+    position = np.arange(n)
+    numbers = np.empty(n, dtype="int64")
+    numbers[order] = position - np.maximum.accumulate(np.where(starts, position, 0)) + 1
+    _, first_of_episode = np.unique(episode, return_index=True)
+    people, per_person = np.unique(person[first_of_episode], return_counts=True)
+    known = per_person[np.searchsorted(people, person)]
+    return records.assign(
+        referral_number=pd.array(numbers, dtype="Int64"), agencies_known_to=pd.array(known, dtype="Int64")
+    )
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    return pd.factorize(column, use_na_sentinel=False)[0].astype("int64")
 
 
 def count_people(records: pd.DataFrame) -> pd.DataFrame:
@@ -221,16 +235,18 @@ def agency_overlap(records: pd.DataFrame) -> Overlap:
     """People by number of agencies that know them (1, 2, 3+), and people shared by each pair of agencies."""
     count_rows, pair_rows = [], []
     for record_type, group in records.groupby("record_type", sort=False):
-        sets = group.groupby("client_key")["agency"].agg(lambda s: frozenset(s))
-        sizes = sets.map(len)
+        known = group[["client_key", "agency"]].drop_duplicates()
+        sizes = known.groupby("client_key").size()
         for label, mask in (("1", sizes == 1), ("2", sizes == 2), ("3+", sizes >= 3)):
             count_rows.append(
                 {"record_type": record_type, "agencies_known_to": label, "people": int(mask.sum())}
             )
+        shared = known[known["client_key"].isin(sizes.index[sizes >= 2])]
+        both = shared.merge(shared, on="client_key", suffixes=("_a", "_b"))
+        together = both.groupby(["agency_a", "agency_b"]).size()
         agencies = list(dict.fromkeys(group["agency"]))
-        shared = sets[sizes >= 2]
         for a, b in itertools.combinations(agencies, 2):
-            people = int(shared.map(lambda s, a=a, b=b: a in s and b in s).sum()) if len(shared) else 0
+            people = int(together.get((a, b), 0))
             pair_rows.append({"record_type": record_type, "agency_a": a, "agency_b": b, "people": people})
     return Overlap(
         pd.DataFrame(count_rows, columns=["record_type", "agencies_known_to", "people"]),

@@ -33,9 +33,6 @@ def write_merged(clients: pd.DataFrame, path: str | Path, force: bool = False) -
         raise OutputError(f'cannot write "{path.name}": the merged table is written as .csv or .parquet')
     if suffix == ".csv":
         text = clients.copy()
-        for column in text.columns:  # pandas "str" columns too, so that write_csv neutralises them
-            if text[column].dtype != object and text[column].dtype.kind not in "biufcmM":
-                text[column] = text[column].astype(object)
         text["referral_date"] = text["referral_date"].dt.strftime("%Y-%m-%d")
         return write_csv(text, path, force)
     return write_atomic(path, lambda tmp: clients.to_parquet(tmp, index=False), force)
