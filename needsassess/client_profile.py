@@ -1171,6 +1171,7 @@ def _percent(value: object) -> object:
     """A share from the disclosure module (0-1, None or a marker) as a percentage to 1 dp."""
     if value is None or isinstance(value, str):
         return value
+    assert isinstance(value, int | float)
     return round(float(value) * 100, 1)
 
 
@@ -1212,11 +1213,11 @@ def _disclose_groups(
     """
     sizes = sizes or {}
 
-    def fixed(groups: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
-        return {
-            "known": [(TOTAL_ROW, g) for g in groups if sizes.get(g) is True],
-            "hidden": [(TOTAL_ROW, g) for g in groups if sizes.get(g) is False],
-        }
+    def known(groups: Sequence[str]) -> list[tuple[str, str]]:
+        return [(TOTAL_ROW, g) for g in groups if sizes.get(g) is True]
+
+    def hidden(groups: Sequence[str]) -> list[tuple[str, str]]:
+        return [(TOTAL_ROW, g) for g in groups if sizes.get(g) is False]
 
     shares = {f"{SHARE}|{g}": (g, None) for g in block.columns}
     if additive or block.shape[1] == 1:
@@ -1227,7 +1228,8 @@ def _disclose_groups(
             margins=margins,
             shares=shares,
             share_base_row=RECORDED_ROW,
-            **fixed(list(block.columns)),
+            known=known(list(block.columns)),
+            hidden=hidden(list(block.columns)),
         )
         return out.display, out.log
     displays, log = [], []
@@ -1240,7 +1242,8 @@ def _disclose_groups(
             margins=own,
             shares={f"{SHARE}|{g}": (g, None)},
             share_base_row=RECORDED_ROW,
-            **fixed([g]),
+            known=known([g]),
+            hidden=hidden([g]),
         )
         displays.append(out.display)
         log += out.log
@@ -1661,15 +1664,15 @@ def publish_profile(profile: ClientProfile, rule: Rule = DEFAULT_RULE) -> Publis
     s = profile.safe_accommodation
     if s is not None:
         adults: dict[Unit, Sizes] = {}
-        for table in s.tables:
-            if isinstance(table, ShareTable):
-                if table.items:
-                    add(safe, _publish_share_table(table, rule, adults))
+        for part4 in s.tables:
+            if isinstance(part4, ShareTable):
+                if part4.items:
+                    add(safe, _publish_share_table(part4, rule, adults))
             else:
-                published = add(safe, _publish_cross(table, rule))
-                if table is s.people_supported:
+                published = add(safe, _publish_cross(part4, rule))
+                if part4 is s.people_supported:
                     adults = {Unit.PEOPLE: {ALL_AGENCIES: _adults_visible(published)}}
-                if table is s.people_supported and s.children_not_recorded:
+                if part4 is s.people_supported and s.children_not_recorded:
                     published.notes.append(
                         "The number of children supported was not recorded for "
                         f"{format_count(s.children_not_recorded, rule)} of the adults; their children are "

@@ -12,13 +12,16 @@ from needsassess.client_profile import (
     Unit,
     combine_people,
     compare_with_population,
+    parse_population_shares,
     population_shares_from,
     profile_clients,
     profile_perpetrators,
     profile_safe_accommodation,
     profile_victims,
+    publish_profile,
     wilson_interval,
 )
+from needsassess.errors import ConfigError
 
 NR = NOT_RECORDED
 
@@ -359,3 +362,86 @@ def test_specialist_characteristics_of_people_supported() -> None:
 def test_non_accommodation_records_are_not_in_part4() -> None:
     frame = victims([{"sex": "female", "service_type": "outreach"}])
     assert profile_safe_accommodation(frame) is None
+
+
+# --- publishing --------------------------------------------------------------------------------------------------
+
+
+def published_row(table, **where):  # noqa: ANN001, ANN003
+    frame = table.frame
+    for column, value in where.items():
+        frame = frame[frame[column] == value]
+    assert len(frame) == 1, where
+    return frame.iloc[0]
+
+
+def test_representation_compares_published_shares_with_the_population() -> None:
+    frame = victims(
+        [{"sex": "female", "age": 30}] * 80 + [{"sex": "male", "age": 40}] * 20 + [{"sex": NR, "age": 50}] * 6
+    )
+    population = [PopulationShares("sex", {"female": 0.5, "male": 0.5}, "mid-2015 estimates, aged 16+")]
+    published = publish_profile(profile_clients(frame, population))
+    table = published.table("victims_representation")
+    women = published_row(table, Agency=ALL_AGENCIES, Characteristic="Sex", Value="Female")
+    assert (women["Count"], women["Base compared"], women["Client share (%)"]) == (80, 100, 80.0)
+    assert women["Population share (%)"] == 50.0
+    assert women["Difference (percentage points)"] == 30.0
+    assert women["Compared with the population"] == "over-represented"
+    assert "mid-2015 estimates" in table.base
+
+
+def test_representation_is_hidden_when_a_value_left_out_of_it_is() -> None:
+    # Three under-16s are shown as "<5", so the base of those aged 16+ cannot be published either.
+    frame = victims([{"age": 30}] * 60 + [{"age": 70}] * 20 + [{"age": 12}] * 3)
+    population = [PopulationShares("age_band", {"25-34": 0.2, "65+": 0.3}, "estimates")]
+    table = publish_profile(profile_clients(frame, population)).table("victims_representation")
+    row = published_row(table, Agency=ALL_AGENCIES, Value="25-34")
+    assert row["Count"] == 60
+    assert row["Base compared"] == "*"
+    assert row["Client share (%)"] == row["Compared with the population"] == "*"
+
+
+def test_population_shares_from_the_configuration() -> None:
+    shares = parse_population_shares(
+        {
+            "ethnic_group": {"source": "Census 2021 TS021", "white": 94.2, "asian": 2.1},
+            "lgbt": {"source": "ONS", "yes": 3},
+        }
+    )
+    assert (shares[0].column, shares[0].source) == ("ethnic_group", "Census 2021 TS021")
+    assert shares[0].shares == pytest.approx({"white": 0.942, "asian": 0.021})
+    assert shares[1].shares == pytest.approx({"yes": 0.03})
+
+
+def test_bad_population_shares_name_every_problem() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_population_shares(
+            {
+                "religion": {"source": "x"},
+                "sex": {"female": 50},
+                "ethnic_group": {"source": "x", "purple": 3, "white": 140},
+            }
+        )
+    assert err.value.slugs == ["unknown-characteristic", "missing-key", "unknown-value", "bad-value"]
+    assert 'population_shares.ethnic_group: "purple" is not a value; expected white, mixed' in str(err.value)
+
+
+def test_the_published_profile_holds_no_count_from_1_to_4_and_logs_every_hidden_cell() -> None:
+    frame = victims(
+        [{"mental_health": "yes", "has_children": "yes", "agency": "Outreach"}] * 3
+        + [{"mental_health": "no", "has_children": "yes", "agency": "Outreach"}] * 30
+        + [{"mental_health": "no", "has_children": "no", "agency": "IDVA"}] * 25
+    )
+    published = publish_profile(profile_clients(frame))
+    for table in published.tables:
+        for column in table.frame.columns:
+            for value in table.frame[column]:
+                if isinstance(value, int) and "%" not in column:
+                    assert not 1 <= value <= 4, (table.name, column)
+    logged = {(e.table, e.row, e.column) for e in published.log}
+    assert ("Needs of victims", "Outreach, people: Mental health", "Count") in logged
+    assert ("Needs of victims", "Outreach, people: Mental health", "Share of base (%)") in logged
+    row = published_row(
+        published.table("victims_needs"), Agency="Outreach", Counted="people", Characteristic="Mental health"
+    )
+    assert (row["Count"], row["Share of base (%)"]) == ("<5", "*")
