@@ -720,6 +720,20 @@ def profile_command(
         Path | None,
         typer.Option("--merged", help="Write the merged pseudonymised table to OUT.csv or OUT.parquet."),
     ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            help="Write the needs profile (victims, perpetrators, Part 4 safe accommodation), small numbers "
+            "suppressed, to OUT.xlsx or OUT.csv.",
+        ),
+    ] = None,
+    disclosure: Annotated[
+        str,
+        typer.Option(
+            "--disclosure", help='Small-number rule for --summary: lt5 (1-4 shown as "<5"), nhsd or ons10.'
+        ),
+    ] = "lt5",
     secret_file: Annotated[
         Path | None,
         typer.Option(
@@ -739,18 +753,28 @@ def profile_command(
     Each file is read as it comes (title rows, merged headers, totals rows and all), mapped to the client
     schema (built-in synonyms, then your mapping), validated, pseudonymised with the secret and
     de-duplicated. Prints rows read = used + rejected + set aside for each file, every rejected row, the
-    people each agency saw and how many are known to more than one agency.
+    people each agency saw and how many are known to more than one agency. --summary writes the needs
+    profile for publication: every share with its base and the number not recorded, small numbers
+    suppressed and each hidden cell listed in the workbook's notes.
 
     Example: NEEDSASSESS_SECRET=... needsassess profile outreach.xlsx idva.csv -m idva.toml --merged clients.csv
+    --summary profile.xlsx
     """
     import datetime as dt
 
     from needsassess.clients.agencies import merge_agencies, plan_agencies
     from needsassess.clients.merge import load_secret
+    from needsassess.disclosure import get_rule
     from needsassess.report.clients import write_merged
 
     if not files and not mapping:
         raise typer.BadParameter("give agency files, or --mapping files that name them", param_hint="FILES")
+    if summary is not None and summary.suffix.lower() not in (".xlsx", ".csv"):
+        raise typer.BadParameter("the summary must be an .xlsx or .csv file", param_hint="--summary")
+    try:
+        rule = get_rule(disclosure)
+    except NeedsAssessError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--disclosure") from None
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
@@ -764,9 +788,11 @@ def profile_command(
         if merged is not None:
             steps.step(f"Writing {merged.name}")
             write_merged(result.clients, merged, force)
-    summary = result.reconciliation.summary_frame()
-    summary["header_row"] = summary["header_row"].astype(object).where(summary["header_row"].notna(), "")
-    _print_table(summary, "Rows read = used + rejected + set aside")
+    files_read = result.reconciliation.summary_frame()
+    files_read["header_row"] = (
+        files_read["header_row"].astype(object).where(files_read["header_row"].notna(), "")
+    )
+    _print_table(files_read, "Rows read = used + rejected + set aside")
     issues = result.reconciliation.issues_frame()
     if len(issues):
         _print_table(issues, "Rejected rows, rows set aside, and cells set to not recorded", limit=40)
@@ -776,6 +802,17 @@ def profile_command(
         _print_table(result.overlap.pairs, "People known to both agencies of each pair")
     if merged is not None:
         typer.echo(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
+    if summary is not None:
+        from needsassess.client_profile import headline_lines
+        from needsassess.pipeline import write_profile_summary
+
+        published = write_profile_summary(result.clients, summary, rule, force)
+        for line in headline_lines(published):
+            typer.echo(line)
+        hidden = len(published.log)
+        typer.echo(
+            f"Wrote {summary} (preset {rule.name}: {hidden} cell{'s' if hidden != 1 else ''} suppressed)."
+        )
 
 
 @app.command("template")

@@ -13,9 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
+from needsassess.client_profile import (
+    ClientProfile,
+    PublishedProfile,
+    parse_population_shares,
+    population_shares_from,
+    profile_clients,
+    publish_profile,
+)
 from needsassess.clients.agencies import AgencyResult
 from needsassess.config import AssessmentConfig
 from needsassess.costs import (
@@ -27,12 +35,16 @@ from needsassess.costs import (
     read_crime_counts,
     victims_from_prevalence,
 )
+from needsassess.disclosure import Rule, SuppressionEntry, get_rule
 from needsassess.errors import ConfigError, OutputError, Problem
 from needsassess.outputs import sha256_file, write_atomic, write_text
 from needsassess.packs import MAX_AGE, Kind, Pack, load_pack
 from needsassess.population import Population, population_in_ages, read_population, select_area
 from needsassess.prevalence import PrevalenceResult, estimate_prevalence
 from needsassess.rounding import parse_rounding
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -82,6 +94,9 @@ class Assessment:
     downloads: list[Download] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    client_profile: ClientProfile | None = None  # unsuppressed: never written
+    published_profile: PublishedProfile | None = None  # what the profile sheets publish
+    suppression_log: list[SuppressionEntry] = field(default_factory=list)  # every hidden cell and why
 
     @property
     def area_name(self) -> str:
@@ -94,6 +109,17 @@ class Assessment:
         if self.population is not None and len(self.population.frame):
             return str(self.population.frame["area_code"].iloc[0])
         return ""
+
+    @property
+    def disclosure_rule(self) -> Rule:
+        """The small-number rule of [disclosure] (preset, optional threshold); lt5 by default."""
+        section = self.config.section("disclosure")
+        try:
+            return get_rule(section.get("preset", "lt5"), threshold=section.get("threshold"))
+        except ConfigError as exc:
+            raise ConfigError(
+                self.config.path, [Problem(p.slug, f"[disclosure] {p.message}") for p in exc.problems]
+            ) from None
 
     @property
     def pack_dirs(self) -> list[Path]:
@@ -368,7 +394,37 @@ def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack
     return pack
 
 
-STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage, agencies_stage]
+def merged_clients(assessment: Assessment) -> pd.DataFrame | None:
+    """The merged, pseudonymised client table of the Agencies stage, if it ran."""
+    return assessment.agencies.clients if assessment.agencies is not None else None
+
+
+def profile_stage(assessment: Assessment) -> None:
+    """Needs profile of victims and perpetrators and the Part 4 tables, published through disclosure control."""
+    section = assessment.config.section("profile")
+    if section.get("enabled", True) is False:
+        return
+    clients = merged_clients(assessment)
+    if clients is None or clients.empty:
+        return
+    try:
+        population = parse_population_shares(section.get("population_shares", {}))
+    except ConfigError as exc:
+        raise ConfigError(
+            assessment.config.path, [Problem(p.slug, f"[profile] {p.message}") for p in exc.problems]
+        ) from None
+    if assessment.population is not None:
+        known = {p.column for p in population}
+        population = [
+            p for p in population_shares_from(assessment.population.frame) if p.column not in known
+        ] + population
+    rule = assessment.disclosure_rule
+    assessment.client_profile = profile_clients(clients, population)
+    assessment.published_profile = publish_profile(assessment.client_profile, rule)
+    assessment.suppression_log.extend(assessment.published_profile.log)
+
+
+STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage, agencies_stage, profile_stage]
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 
@@ -387,6 +443,27 @@ def write_workbook_file(assessment: Assessment, path: Path, force: bool = False)
 
     cover, sheets = build_cover(assessment), build_sheets(assessment)
     return write_atomic(path, lambda tmp: write_workbook(tmp, cover, sheets), force)
+
+
+def write_profile_summary(
+    clients: pd.DataFrame, path: Path, rule: Rule, force: bool = False
+) -> PublishedProfile:
+    """Profile a merged client table and write it, suppressed, to .xlsx (sheets, notes and suppression
+    log) or .csv (every published table, long: table, title, row, column, value)."""
+    from needsassess.report.csv import write_csv
+    from needsassess.report.sheets import build_profile_summary
+    from needsassess.report.workbook import write_workbook
+
+    profile = profile_clients(clients)
+    published = publish_profile(profile, rule)
+    if path.suffix.lower() == ".csv":
+        write_csv(published.long_frame(), path, force)
+    else:
+        cover, sheets = build_profile_summary(
+            profile, published, "Needs profile of domestic abuse clients", datetime.now(UTC)
+        )
+        write_atomic(path, lambda tmp: write_workbook(tmp, cover, sheets), force)
+    return published
 
 
 # Writers run by `needsassess run`, each given (assessment, out_dir, force) and returning the paths written.
@@ -494,6 +571,15 @@ def summary_lines(assessment: Assessment) -> list[str]:
             f"{sum(f.rows_used for f in files):,} used, {sum(f.rows_rejected for f in files):,} rejected, "
             f"{sum(f.rows_set_aside for f in files):,} set aside"
             + (f"; {int(victims['people'].iloc[0]):,} people" if len(victims) else "")
+        )
+    if assessment.published_profile is not None:
+        from needsassess.client_profile import headline_lines
+
+        published = assessment.published_profile
+        lines += [f"  {line}" for line in headline_lines(published) if "(all agencies, people)" in line]
+        lines.append(
+            f"  Needs profile: {len(published.tables)} tables, {len(published.log):,} cells suppressed "
+            f"(preset {published.rule.name}); the Notes sheet lists each"
         )
     lines += [f"Warning: {w}" for w in assessment.warnings]
     return lines

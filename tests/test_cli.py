@@ -167,6 +167,9 @@ def test_workbook_reads_back(sample: Path, tmp_path: Path) -> None:
         "Prevalence",
         "Cost",
         "Agency clients",
+        "Victims",
+        "Perpetrators",
+        "Safe accommodation",
         "Data quality",
         "Sources",
     ]
