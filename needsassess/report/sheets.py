@@ -978,10 +978,10 @@ SHEET_BUILDERS: list[SheetBuilder] = [
     victims_sheet,
     perpetrators_sheet,
     safe_accommodation_sheet,
-    data_quality_sheet,
     police_sheet,
     provision_sheet,
     reach_sheet,
+    data_quality_sheet,
     sources_sheet,
 ]
 
