@@ -309,8 +309,8 @@ def read_incidents(
     import pandas as pd
 
     grid = read_grid(path, sheet, encoding)
-    custom_columns = _check_column_mapping(columns or {}, grid)
-    custom_codes = _check_codes(codes or {}, grid)
+    custom_columns = _check_column_mapping(columns or {})
+    custom_codes = _check_codes(codes or {})
     header = _find_header(grid, custom_columns, header_row)
     header_cells = grid.rows[header]
     used, ignored_ids, notes = _map_headers(header_cells, custom_columns)
@@ -408,7 +408,7 @@ def _is_note_row(filled: list[Any]) -> bool:
     return first.startswith(("total", "source", "note", "grand total", "count"))
 
 
-def _check_column_mapping(columns: Mapping[str, str], grid: Grid) -> dict[str, str]:
+def _check_column_mapping(columns: Mapping[str, str]) -> dict[str, str]:
     problems = []
     out: dict[str, str] = {}
     for header, target in columns.items():
@@ -430,7 +430,7 @@ def _check_column_mapping(columns: Mapping[str, str], grid: Grid) -> dict[str, s
     return out
 
 
-def _check_codes(codes: Mapping[str, Mapping[str, str]], grid: Grid) -> dict[str, dict[str, str]]:
+def _check_codes(codes: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
     problems = []
     out: dict[str, dict[str, str]] = {}
     for name, table in codes.items():
@@ -1547,98 +1547,73 @@ def _by_deprivation(
     wards = pd.concat([wards, pd.DataFrame(extra)], ignore_index=True)
     for col in ("incidents", "crimes"):
         wards[col] = wards[col].astype("int64")
-    # by decile
-    dec = units.groupby("decile").agg(
-        units=("incidents", "size"),
-        population=(pop_col, "sum"),
-        incidents=("incidents", "sum"),
-        crimes=("crimes", "sum"),
+    unmatched_counts = (no_unit, no_unit_crimes)
+    total = (len(now), int(crimes.sum()))
+    deciles = _groups(
+        [(d, part) for d, part in units.groupby("decile", sort=True)],
+        "decile",
+        pop_col,
+        unmatched_counts,
+        total,
     )
-    dec = dec.reindex(range(1, 11), fill_value=0).reset_index()
-    total_inc = len(now)
-    dec["share_pct"] = [share_pct(n, total_inc) for n in dec["incidents"]]
-    dec["per_1000"] = [
-        rate_per_1000(n, p) if p else None for n, p in zip(dec["incidents"], dec["population"], strict=True)
-    ]
-    dec = dec[dec["units"] > 0].reset_index(drop=True)
-    dec_extra = []
-    if no_unit:
-        dec_extra.append(
-            {
-                "decile": "Not matched or not recorded",
-                "units": 0,
-                "population": None,
-                "incidents": no_unit,
-                "crimes": no_unit_crimes,
-                "share_pct": share_pct(no_unit, total_inc),
-                "per_1000": None,
-            }
-        )
-    dec_extra.append(
-        {
-            "decile": "Total",
-            "units": len(units),
-            "population": units[pop_col].sum(),
-            "incidents": total_inc,
-            "crimes": int(crimes.sum()),
-            "share_pct": 100.0 if total_inc else None,
-            "per_1000": rate_per_1000(total_inc, units[pop_col].sum()),
-        }
-    )
-    dec["decile"] = dec["decile"].astype("object")
-    dec = pd.concat([dec, pd.DataFrame(dec_extra)], ignore_index=True)
-    # the most deprived units
-    n_units = len(units)
-    n = most if most is not None else max(1, round(n_units / 3))
-    n = min(n, n_units)
-    top = units.iloc[:n]
-    rest = units.iloc[n:]
+    n = min(most if most is not None else max(1, round(len(units) / 3)), len(units))
     level = f"{deprivation.level}s"
-    groups = [
-        (f"The {n} most deprived {level}", top),
-        (f"The other {len(rest)} {level}", rest),
-    ]
-    records = []
-    for label, part in groups:
-        records.append(
-            {
-                "group": label,
-                "units": len(part),
-                "population": part[pop_col].sum(),
-                "incidents": int(part["incidents"].sum()),
-                "crimes": int(part["crimes"].sum()),
-            }
-        )
-    if no_unit:
-        records.append(
-            {
-                "group": "Not matched or not recorded",
-                "units": 0,
-                "population": None,
-                "incidents": no_unit,
-                "crimes": no_unit_crimes,
-            }
-        )
-    records.append(
-        {
-            "group": "Total",
-            "units": n_units,
-            "population": units[pop_col].sum(),
-            "incidents": total_inc,
-            "crimes": int(crimes.sum()),
-        }
+    top_frame = _groups(
+        [
+            (f"The {n} most deprived {level}", units.iloc[:n]),
+            (f"The other {len(units) - n} {level}", units.iloc[n:]),
+        ],
+        "group",
+        pop_col,
+        unmatched_counts,
+        total,
     )
-    top_frame = pd.DataFrame.from_records(records)
-    top_frame["share_pct"] = [share_pct(c, total_inc) for c in top_frame["incidents"]]
-    top_frame["per_1000"] = [
-        rate_per_1000(c, p) if p == p and p is not None else None
-        for c, p in zip(top_frame["incidents"], top_frame["population"], strict=True)
-    ]
+    dec = deciles
     for f in (wards, dec, top_frame):
         for col in ("share_pct", "per_1000", "incidents_per_1000", "crimes_per_1000"):
             if col in f.columns:
                 f[col] = f[col].astype("float64")
     return wards, dec, top_frame, notes
+
+
+def _groups(
+    parts: list[tuple[Any, pd.DataFrame]],
+    label: str,
+    pop_col: str,
+    unmatched: tuple[int, int],
+    total: tuple[int, int],
+) -> pd.DataFrame:
+    """Incidents and crimes for groups of wards (or LSOAs), not matched, and the total, with shares and rates."""
+    import pandas as pd
+
+    records: list[dict[str, Any]] = [
+        {
+            label: key,
+            "units": len(part),
+            "population": part[pop_col].sum(),
+            "incidents": int(part["incidents"].sum()),
+            "crimes": int(part["crimes"].sum()),
+        }
+        for key, part in parts
+    ]
+    if unmatched[0]:
+        records.append(
+            {label: "Not matched or not recorded", "units": 0, "population": None}
+            | {"incidents": unmatched[0], "crimes": unmatched[1]}
+        )
+    population = sum(r["population"] for r in records if r["population"] is not None)
+    records.append(
+        {label: "Total", "units": sum(r["units"] for r in records), "population": population}
+        | {"incidents": total[0], "crimes": total[1]}
+    )
+    out = pd.DataFrame.from_records(records)
+    out[label] = out[label].astype("object")
+    out["share_pct"] = [share_pct(n, total[0]) for n in out["incidents"]]
+    out["per_1000"] = [
+        None if p is None or p != p else rate_per_1000(n, p)
+        for n, p in zip(out["incidents"], out["population"], strict=True)
+    ]
+    return out
 
 
 def _peers(
