@@ -396,3 +396,27 @@ def test_config_errors_in_the_police_section_name_assessment_toml(tmp_path: Path
         "[police] file police/ntv_police_da_incidents_2014-16.xlsx not found" in line for line in lines
     )
     assert load_config(SAMPLE / "assessment.toml").section("police")["most_deprived"] == 6
+
+
+def test_reach_leaves_out_missing_steps_with_a_note(tmp_path: Path) -> None:
+    from needsassess.pipeline import run_assessment
+    from needsassess.report.sheets import build_sheets
+
+    target = tmp_path / "northmere"
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("out"))
+    config = target / "assessment.toml"
+    text = config.read_text()
+    config.write_text(text.replace("people_referred = 1240", "").replace("people_supported = 860", ""))
+    assessment = run_assessment(load_config(config))
+    assert [s.key for s in assessment.reach.steps] == ["estimated", "police"]
+    reach = next(s for s in build_sheets(assessment) if s.name == "Reach")
+    assert (
+        "Not shown: Referred to specialist services, because no agency data, and no people_referred stated in "
+        "[provision]." in reach.intro
+    )
+    # without the police and the stated numbers only the estimate is left: no funnel, no Reach sheet
+    no_police = text[: text.index("[police]")] + "[provision]\nmarac_cases = 118\n"
+    config.write_text(no_police)
+    assessment = run_assessment(load_config(config))
+    assert assessment.police is None and assessment.reach is None
+    assert [s.name for s in build_sheets(assessment)][-2:] == ["Provision", "Sources"]
