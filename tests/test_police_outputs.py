@@ -420,3 +420,13 @@ def test_reach_leaves_out_missing_steps_with_a_note(tmp_path: Path) -> None:
     assessment = run_assessment(load_config(config))
     assert assessment.police is None and assessment.reach is None
     assert [s.name for s in build_sheets(assessment)][-2:] == ["Provision", "Sources"]
+
+
+def test_monthly_trend_is_drawn_with_straight_lines(sample_run: Path) -> None:
+    with zipfile.ZipFile(sample_run / "northmere_needs_assessment.xlsx") as z:
+        line = next(
+            c
+            for c in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/"))
+            if "<lineChart>" in c
+        )
+    assert '<smooth val="0"/>' in line and '<smooth val="1"/>' not in line
