@@ -753,8 +753,11 @@ def police(
         str | None, typer.Option("--baseline", help='The year to compare with, e.g. "2014/15".')
     ] = None,
     year_start: Annotated[
-        int, typer.Option("--year-start", help="First month of the year: 4 = April (financial), 1 = January.")
-    ] = 4,
+        int | None,
+        typer.Option(
+            "--year-start", help="First month of the year: 4 = April (financial, the default), 1 = January."
+        ),
+    ] = None,
     deprivation: Annotated[
         Path | None,
         typer.Option("--deprivation", help="Deprivation by ward or LSOA, with populations (csv)."),
@@ -767,8 +770,11 @@ def police(
         typer.Option("--peer-counts", help="Counts by area for peers the extract does not cover."),
     ] = None,
     total_name: Annotated[
-        str, typer.Option("--total-name", help='Name of the all-areas column, e.g. "Cleveland".')
-    ] = "All areas",
+        str | None,
+        typer.Option(
+            "--total-name", help='Name of the all-areas column, e.g. "Cleveland" (default "All areas").'
+        ),
+    ] = None,
     population_year: Annotated[
         int | None, typer.Option("--year", help="Population year, where the file has several.")
     ] = None,

@@ -102,12 +102,13 @@ def test_police_command_errors_name_file_sheet_row_and_column(tmp_path: Path, po
         "counts must be >= 0\n"
     )
     mapping = tmp_path / "map.toml"
-    mapping.write_text('[columns]\n"When" = "date"\n')
+    mapping.write_text('peer_total_name = "Cleveland"\ncurrent = "2015/16"\n[columns]\n"When" = "date"\n')
     ok = runner.invoke(
         app,
         ["police", str(missing), "-p", str(population_file), "-a", "Hartlepool", "--mapping", str(mapping)],
     )
     assert ok.exit_code == 0, ok.output
+    assert "Cleveland per 1,000" in ok.stdout and "2015/16" in ok.stdout
 
 
 def test_disclosure_applies_to_every_police_table(small) -> None:
