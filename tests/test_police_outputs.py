@@ -87,7 +87,7 @@ def test_police_command_prints_and_writes_the_published_tables(
 
 def test_police_command_errors_name_file_sheet_row_and_column(tmp_path: Path, population_file: Path) -> None:
     header = [h if h != "Date Reported" else "When" for h in HEADER]
-    missing = write_extract(tmp_path / "missing-date-column.xlsx", ROWS[:2], header)
+    missing = write_extract(tmp_path / "missing-date-column.xlsx", [*ROWS[:2], ROWS[11]], header)
     result = runner.invoke(app, ["police", str(missing), "-p", str(population_file), "-a", "Hartlepool"])
     assert result.exit_code == 2
     assert result.stderr.startswith(
@@ -102,13 +102,14 @@ def test_police_command_errors_name_file_sheet_row_and_column(tmp_path: Path, po
         "counts must be >= 0\n"
     )
     mapping = tmp_path / "map.toml"
-    mapping.write_text('peer_total_name = "Cleveland"\ncurrent = "2015/16"\n[columns]\n"When" = "date"\n')
+    mapping.write_text('peer_total_name = "Cleveland"\nyear_start_month = 1\n[columns]\n"When" = "date"\n')
     ok = runner.invoke(
         app,
         ["police", str(missing), "-p", str(population_file), "-a", "Hartlepool", "--mapping", str(mapping)],
     )
     assert ok.exit_code == 0, ok.output
-    assert "Cleveland per 1,000" in ok.stdout and "2015/16" in ok.stdout
+    assert "Cleveland per 1,000" in ok.stdout
+    assert "Domestic abuse recorded by the police in Hartlepool, 2015\n" in ok.stdout  # calendar years
 
 
 def test_disclosure_applies_to_every_police_table(small) -> None:
