@@ -1557,11 +1557,14 @@ def _by_deprivation(
         total,
     )
     n = min(most if most is not None else max(1, round(len(units) / 3)), len(units))
-    level = f"{deprivation.level}s"
+    unit_word, rest = deprivation.level, len(units) - n
     top_frame = _groups(
         [
-            (f"The {n} most deprived {level}", units.iloc[:n]),
-            (f"The other {len(units) - n} {level}", units.iloc[n:]),
+            (
+                f"The {n} most deprived {unit_word}s" if n != 1 else f"The most deprived {unit_word}",
+                units.iloc[:n],
+            ),
+            (f"The other {rest} {unit_word}s" if rest != 1 else f"The other {unit_word}", units.iloc[n:]),
         ],
         "group",
         pop_col,

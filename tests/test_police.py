@@ -385,3 +385,30 @@ def test_area_not_in_extract(extract: Path, tmp_path: Path) -> None:
         'incidents.xlsx, sheet "DA incidents": no incidents for Redcar and Cleveland (E06000003) in the area '
         'column "Local Authority"; the areas are "Hartlepool", "Middlesbrough"'
     )
+
+
+def test_deprivation_by_lsoa_with_deciles_only(tmp_path: Path, population) -> None:
+    path = tmp_path / "lsoa.csv"
+    lines = ["Date,Area,LSOA code,Crime/Non-crime"]
+    lines += [
+        f"0{d}/06/2015,Hartlepool,{lsoa},Crime" for d, lsoa in enumerate(["E01000001"] * 3 + ["e01000002"], 1)
+    ]
+    lines += ["09/06/2015,Hartlepool,E01000009,Non-crime", "10/06/2015,Hartlepool,,Non-crime"]
+    path.write_text("\n".join(lines) + "\n")
+    table = tmp_path / "imd_lsoa.csv"
+    table.write_text(
+        "LSOA code,Ward,IMD decile,Population\nE01000001,Ward A,1,1500\nE01000002,Ward A,3,1200\n"
+    )
+    deprivation = read_deprivation(table)
+    assert (deprivation.level, deprivation.decile_basis) == ("LSOA", "national IMD decile (from the file)")
+    result = analyse_police(
+        read_incidents(path), population, "Hartlepool", PoliceSettings(most_deprived=1), deprivation
+    )
+    assert result.population_basis == "population"  # no 16+ column: rates per 1,000 of all ages
+    d = result.deciles.set_index("decile")
+    assert d.loc[1, ["units", "population", "incidents"]].tolist() == [1, 1500, 3]
+    assert d.loc[3, "incidents"] == 1
+    assert d.loc["Not matched or not recorded", "incidents"] == 2  # E01000009 and the blank LSOA
+    top = result.most_deprived.set_index("group")
+    assert top.loc["The most deprived LSOA", "share_pct"] == pytest.approx(50.0)
+    assert result.wards.set_index("unit").loc["E01000001", "incidents_per_1000"] == pytest.approx(2.0)
