@@ -377,8 +377,7 @@ def test_run_manifest_lists_the_police_inputs(sample_run: Path) -> None:
 
 def test_config_errors_in_the_police_section_name_assessment_toml(tmp_path: Path) -> None:
     target = tmp_path / "northmere"
-    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("out", "*.xlsx"))
-    shutil.copy(SAMPLE / "population" / "mye2_northmere_region_mid2015.xlsx", target / "population")
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("out", "ntv_police_*.xlsx"))
     config = target / "assessment.toml"
     config.write_text(
         config.read_text().replace('current = "2015/16"', 'current = "2015-17"\nmost_deprivd = 6')
