@@ -785,12 +785,19 @@ def police(
         Path | None,
         typer.Option("--csv-dir", help="Also write each table, as shown, to a csv in this folder."),
     ] = None,
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--secret-file", help="Secret for victim pseudonyms (default: NEEDSASSESS_SECRET, or one-off)."
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Police-recorded domestic abuse: rates per 1,000, repeats, children, risk, wards, trend and peers.
 
     Example: needsassess police incidents.xlsx --population mye2.xlsx --area Hartlepool --current 2015/16
     """
+    from needsassess.clients.merge import load_secret
     from needsassess.police import load_mapping, police_options, run_police
     from needsassess.population import read_population
     from needsassess.report.csv import write_sheet_csv
@@ -812,7 +819,9 @@ def police(
     }
     section.update({k: v for k, v in given.items() if v is not None})
     options = police_options(section, lambda p: Path(p).expanduser().resolve())
-    run = run_police(options, read_population(population, year=population_year), area)
+    run = run_police(
+        options, read_population(population, year=population_year), area, load_secret(secret_file)
+    )
     published = police_sheet_for(run.result, disclosure_rule({"preset": disclosure}))
     print_sheet(published)
     if csv_dir is not None:

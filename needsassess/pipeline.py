@@ -436,6 +436,7 @@ PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 def police_stage(assessment: Assessment) -> None:
     """Read the police extract named in [police] and measure it (skipped when there is no [police])."""
+    from needsassess.clients.merge import load_secret
     from needsassess.police import police_options, run_police
 
     config = assessment.config
@@ -443,9 +444,12 @@ def police_stage(assessment: Assessment) -> None:
     if not section or section.get("enabled", True) is False:
         return
     assert assessment.all_areas is not None
+    # victim keys are pseudonymised with the agency data's secret, when there is one
+    secret_file = config.section("clients").get("secret_file")
+    secret = load_secret(config.resolve(secret_file) if secret_file else None)
     with _config_errors(config):
         options = police_options(section, config.resolve)
-        run = run_police(options, assessment.all_areas, config.area)
+        run = run_police(options, assessment.all_areas, config.area, secret)
     assessment.police = run.result
     incidents = run.incidents
     first, last = incidents.frame["date"].min(), incidents.frame["date"].max()

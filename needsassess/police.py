@@ -25,17 +25,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
-import hmac
-import os
 import re
 import secrets
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from needsassess.clients.merge import KEY_VERSION, Secret
+from needsassess.clients.values import code_key, header_key, parse_date
 from needsassess.errors import ConfigError, InputError, Problem
 from needsassess.population import Population, population_in_ages, select_area
 from needsassess.tables import Grid, find_header_row, is_blank, read_grid
@@ -208,37 +206,27 @@ FRAME_COLUMNS = list(
     )
 )
 
-# --- pseudonymisation (stand-in for needsassess.clients.merge until that branch is merged) ------------
-
-SECRET_ENV = "NEEDSASSESS_SECRET"
-_MIN_SECRET = 16
+# --- pseudonymisation ------------------------------------------------------------------------------------
 
 
-def _victim_digest(environ: Mapping[str, str] | None = None) -> tuple[Any, str]:
+ONE_OFF_KEY = "a one-off key for this run"
+
+
+def _victim_digest(secret: Secret | None) -> tuple[Callable[[str], str], str]:
     """A keyed hash for victim keys, and where its key came from.
 
-    With NEEDSASSESS_SECRET set (as for agency data) the pseudonyms are the same on every run; without it
-    a random key is made for this run, enough to find repeats and impossible to link back.
+    With the assessment's secret (NEEDSASSESS_SECRET or [clients] secret_file, as for agency data) the
+    pseudonyms are the same on every run; without one a random key is made for this run, enough to find
+    repeats and impossible to link back.
     """
-    environ = os.environ if environ is None else environ
-    text = environ.get(SECRET_ENV, "").strip()
-    if text and len(text) < _MIN_SECRET:
-        raise ConfigError(
-            None,
-            Problem(
-                "short-secret",
-                f"the secret in {SECRET_ENV} is {len(text)} characters; use at least {_MIN_SECRET}",
-            ),
-        )
-    key, origin = (
-        (text.encode(), SECRET_ENV) if text else (secrets.token_bytes(32), "a one-off key for this run")
-    )
+    if secret is None:
+        secret = Secret(secrets.token_bytes(32), ONE_OFF_KEY)
+    key = secret
 
     def digest(value: str) -> str:
-        message = "v1|police|" + value.strip().lower()
-        return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+        return key.digest(f"{KEY_VERSION}|police|{value.strip().lower()}")
 
-    return digest, origin
+    return digest, secret.origin
 
 
 # --- reading the extract ------------------------------------------------------------------------------
@@ -264,30 +252,12 @@ class Incidents:
         return set(self.columns)
 
 
-def header_key(value: Any) -> str:
-    """A header as plain words: "Children Present (Y/N)?" -> "children present", "D.O.B." -> "d o b"."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['’`]", "", text).replace("&", " and ")
-    text = re.sub(r"\(\s*y\s*/\s*n\s*\)|\by\s*/\s*n\b|\(\s*yes\s*/\s*no\s*\)", " ", text)
-    text = " ".join(re.split(r"[^a-z0-9+]+", text)).strip()
-    return re.sub(r"\bno\.?\s", "no ", text)
+def _header_key(value: Any) -> str:
+    """A header as plain words, as agency headers are read, without a trailing "(Y/N)"."""
+    return re.sub(r"\s+(?:y n|yes no)$", "", header_key(value))
 
 
-def code_key(value: Any) -> str:
-    """A cell code as plain words: " Non-Crime " -> "non crime", 1.0 -> "1"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.split(r"[^a-z0-9]+", re.sub(r"['’`]", "", text))).strip()
-
-
-_SYNONYM_INDEX = {header_key(s): (f, i) for f, syns in FIELDS.items() for i, s in enumerate(syns)}
+_SYNONYM_INDEX = {_header_key(s): (f, i) for f, syns in FIELDS.items() for i, s in enumerate(syns)}
 
 
 def read_incidents(
@@ -298,13 +268,14 @@ def read_incidents(
     codes: Mapping[str, Mapping[str, str]] | None = None,
     header_row: int | None = None,
     encoding: str | None = None,
-    environ: Mapping[str, str] | None = None,
+    secret: Secret | None = None,
 ) -> Incidents:
     """Read an incident-level extract (xlsx, xls, ods or csv) into a tidy, pseudonymised frame.
 
     `columns` maps headers to fields (or "ignore") where the built-in synonyms do not; `codes` maps a
-    field's raw codes to its values (e.g. {"risk": {"Gold": "high"}}). Every bad cell is collected and
-    reported at once, with file, sheet, row and column.
+    field's raw codes to its values (e.g. {"risk": {"Gold": "high"}}); `secret` keys the victim pseudonyms
+    (see needsassess.clients.merge.load_secret). Every bad cell is collected and reported at once, with file,
+    sheet, row and column.
     """
     import pandas as pd
 
@@ -340,7 +311,7 @@ def read_incidents(
         data.append(cells)
     rows_read = len(rows)
     frame = pd.DataFrame({"row": pd.array(rows, dtype="int64")})
-    digest, key_origin = _victim_digest(environ)
+    digest, key_origin = _victim_digest(secret)
     for name, (header_text, j) in used.items():
         if name == "incident_ref":
             continue  # read below, only to find repeated rows
@@ -424,7 +395,7 @@ def _check_column_mapping(columns: Mapping[str, str]) -> dict[str, str]:
                 )
             )
             continue
-        out[header_key(header)] = str(target)
+        out[_header_key(header)] = str(target)
     if problems:
         raise ConfigError(None, problems)
     return out
@@ -470,7 +441,7 @@ def _find_header(grid: Grid, custom: dict[str, str], header_row: int | None) -> 
         return header_row - 1
 
     def score(cells: list[str]) -> int:
-        keys = [header_key(c) for c in cells]
+        keys = [_header_key(c) for c in cells]
         return sum(1 for k in keys if k in _SYNONYM_INDEX or k in custom)
 
     index = find_header_row(grid, score, min_score=2)
@@ -496,7 +467,7 @@ def _map_headers(
         if is_blank(cell):
             continue
         text = str(cell).strip()
-        key = header_key(cell)
+        key = _header_key(cell)
         if key in custom:
             target = custom[key]
             if target == IGNORE:
@@ -640,49 +611,6 @@ def _number(value: Any) -> float | None:
     return None
 
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%d/%m/%y",
-    "%d-%m-%Y",
-    "%d-%m-%y",
-    "%d.%m.%Y",
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%d %b %Y",
-    "%d %B %Y",
-    "%d-%b-%Y",
-    "%d-%b-%y",
-    "%d %b %y",
-)
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date from an Excel date cell, an Excel serial number or day-first text ("03/04/2015" is 3 April)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        if value != value or not 1 <= value < 2958466:
-            return None
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
-        return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
-    text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[ap]m)?$", "", text, flags=re.IGNORECASE).strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 # --- periods ---------------------------------------------------------------------------------------------
 
 
@@ -789,8 +717,8 @@ def read_deprivation(path: str | Path, sheet: str | int | None = None) -> Depriv
     import pandas as pd
 
     grid = read_grid(path, sheet)
-    index = {header_key(s): k for k, syns in _DEPRIVATION_HEADERS.items() for s in syns}
-    header = find_header_row(grid, lambda cells: sum(1 for c in cells if header_key(c) in index), 2)
+    index = {_header_key(s): k for k, syns in _DEPRIVATION_HEADERS.items() for s in syns}
+    header = find_header_row(grid, lambda cells: sum(1 for c in cells if _header_key(c) in index), 2)
     if header is None:
         raise grid.error(
             Problem(
@@ -801,7 +729,7 @@ def read_deprivation(path: str | Path, sheet: str | int | None = None) -> Depriv
         )
     cols: dict[str, tuple[str, int]] = {}
     for j, cell in enumerate(grid.rows[header]):
-        key = header_key(cell)
+        key = _header_key(cell)
         if key in index and index[key] not in cols:
             cols[index[key]] = (str(cell).strip(), j)
     level = "LSOA" if "lsoa" in cols else "ward"
@@ -933,15 +861,15 @@ def read_peer_counts(path: str | Path, sheet: str | int | None = None) -> PeerCo
     import pandas as pd
 
     grid = read_grid(path, sheet)
-    index = {header_key(s): k for k, syns in _PEER_HEADERS.items() for s in syns}
-    header = find_header_row(grid, lambda cells: sum(1 for c in cells if header_key(c) in index), 2)
-    if header is None or "area" not in {index.get(header_key(c)) for c in grid.rows[header]}:
+    index = {_header_key(s): k for k, syns in _PEER_HEADERS.items() for s in syns}
+    header = find_header_row(grid, lambda cells: sum(1 for c in cells if _header_key(c) in index), 2)
+    if header is None or "area" not in {index.get(_header_key(c)) for c in grid.rows[header]}:
         raise grid.error(
             Problem("missing-header", "no header row with Area and counts such as Incidents and Crimes")
         )
     cols = {}
     for j, cell in enumerate(grid.rows[header]):
-        k = index.get(header_key(cell))
+        k = index.get(_header_key(cell))
         if k and k not in cols:
             cols[k] = (str(cell).strip(), j)
     problems, records = [], []
@@ -1161,10 +1089,10 @@ def analyse_police(
     reading = _reading(incidents, frame, mine, current, baseline)
     if "victim_key" not in incidents.has:
         notes.append("The extract has no victim key, so victims and repeat victims cannot be counted.")
-    elif incidents.key_origin and incidents.key_origin != SECRET_ENV:
+    elif incidents.key_origin == ONE_OFF_KEY:
         notes.append(
-            "Victim keys were pseudonymised with a one-off key for this run; set NEEDSASSESS_SECRET to get "
-            "the same pseudonyms on every run."
+            "Victim keys were pseudonymised with a one-off key for this run; set NEEDSASSESS_SECRET (or "
+            "[clients] secret_file) to get the same pseudonyms on every run."
         )
     flagged_no = int(((now["children_present"] == "no") & (now["children_count"].fillna(0) > 0)).sum())
     if flagged_no:
@@ -1876,7 +1804,9 @@ class PoliceRun:
     peer_counts: PeerCounts | None
 
 
-def run_police(options: PoliceOptions, population: Population, area: str) -> PoliceRun:
+def run_police(
+    options: PoliceOptions, population: Population, area: str, secret: Secret | None = None
+) -> PoliceRun:
     """Read the extract and the optional deprivation and peer tables named in `options`, and analyse them."""
     incidents = read_incidents(
         options.file,
@@ -1885,6 +1815,7 @@ def run_police(options: PoliceOptions, population: Population, area: str) -> Pol
         codes=options.codes,
         header_row=options.header_row,
         encoding=options.encoding,
+        secret=secret,
     )
     deprivation = read_deprivation(options.deprivation) if options.deprivation else None
     peers = read_peer_counts(options.peer_counts) if options.peer_counts else None

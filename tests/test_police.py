@@ -16,12 +16,13 @@ import pytest
 from conftest import ages_flat, hartlepool_like, write_mye_workbook
 from police_fixtures import HEADER, ROWS, write_deprivation, write_extract
 
+from needsassess.clients.merge import SecretError, load_secret
+from needsassess.clients.values import parse_date
 from needsassess.errors import ConfigError, InputError
 from needsassess.police import (
     Period,
     PoliceSettings,
     analyse_police,
-    parse_date,
     parse_period,
     period_containing,
     police_options,
@@ -86,16 +87,16 @@ def test_reader_maps_the_headers_and_drops_identifiers(extract: Path) -> None:
 
 
 def test_victim_keys_repeat_with_the_secret_and_not_without(extract: Path) -> None:
-    env = {"NEEDSASSESS_SECRET": "a long enough test secret"}
-    one = read_incidents(extract, environ=env)
-    two = read_incidents(extract, environ=env)
+    secret = load_secret(environ={"NEEDSASSESS_SECRET": "a long enough test secret"})
+    one = read_incidents(extract, secret=secret)
+    two = read_incidents(extract, secret=secret)
     assert list(one.frame["victim_key"].dropna()) == list(two.frame["victim_key"].dropna())
     assert one.key_origin == "NEEDSASSESS_SECRET"
-    three = read_incidents(extract, environ={})
+    three = read_incidents(extract)
     assert list(three.frame["victim_key"].dropna()) != list(one.frame["victim_key"].dropna())
     assert three.key_origin == "a one-off key for this run"
-    with pytest.raises(ConfigError, match="use at least 16"):
-        read_incidents(extract, environ={"NEEDSASSESS_SECRET": "short"})
+    with pytest.raises(SecretError, match="use at least 16"):
+        load_secret(environ={"NEEDSASSESS_SECRET": "short"})
 
 
 def test_headline_figures_match_the_hand_count(result) -> None:
