@@ -495,9 +495,16 @@ def provision_stage(assessment: Assessment) -> None:
         raise ConfigError(config.path, problems)
     assert assessment.population is not None
     pack = assessment.use_pack(str(section.get("pack", "safelives-benchmarks")), Kind.BENCHMARKS)
-    assessment.provision = assess_provision(
-        assessment.population, pack, stated, str(section.get("period", ""))
-    )
+    counted = {k: v for k, v in _agency_volumes(assessment).items() if k not in stated}
+    period = str(section.get("period", "") or (assessment.police.current.label if assessment.police else ""))
+    assessment.provision = assess_provision(assessment.population, pack, stated | counted, period)
+    for item in counted:
+        what = "MARAC cases" if item == "marac_cases" else "IDVA referrals"
+        assessment.provision.notes.append(
+            f"Actual {what}: counted from the agency data (victims' referrals to the "
+            f"{'MARAC' if item == 'marac_cases' else 'IDVA service'}{' in ' + period if period else ''}), "
+            f"as {item} is not stated in [provision]."
+        )
     if not pack.all_verified:
         assessment.warnings.append(
             f'pack "{pack.id}" includes figures not seen in the primary publication '
@@ -597,9 +604,70 @@ def reach_steps(assessment: Assessment) -> tuple[dict[str, Any], dict[str, str]]
     return steps, why
 
 
+# Services whose referrals count as "referred to specialist services" in the reach funnel.
+SPECIALIST_SERVICES = ("outreach", "idva", "refuge", "marac")
+
+
+def _agency_victims(assessment: Assessment) -> tuple[Any, str] | None:
+    """Victims' referrals in the agency data, within the police year when there is one, and that year's words."""
+    import pandas as pd
+
+    if assessment.agencies is None or assessment.agencies.clients.empty:
+        return None
+    clients = assessment.agencies.clients
+    victims = clients[clients["record_type"] == "victim"]
+    if assessment.police is None:
+        return victims, ""
+    period = assessment.police.current
+    dates = pd.to_datetime(victims["referral_date"])
+    within = (dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))
+    return victims[within], f" in {period.label}"
+
+
 def _agency_reach(assessment: Assessment) -> dict[str, Any]:
-    """Referred and supported people from the agency stage, when it has run (none yet in this build)."""
-    return {}
+    """People referred to and supported by specialist services, from the agency stage when it has run."""
+    from needsassess.provision import ReachStep
+
+    found = _agency_victims(assessment)
+    if found is None:
+        return {}
+    victims, when = found
+    specialist = victims[victims["service_type"].isin(SPECIALIST_SERVICES)]
+    if specialist.empty:
+        return {}
+    supported = specialist[specialist["referral_outcome"] != "unable_to_support"]
+    source = "agency data ([[agencies]])"
+    return {
+        "referred": ReachStep(
+            "referred",
+            "Referred to specialist services",
+            f"people referred to outreach, IDVA, refuge or MARAC{when} (a person referred to several counts once)",
+            float(specialist["client_key"].nunique()),
+            source,
+        ),
+        "supported": ReachStep(
+            "supported",
+            "Supported by specialist services",
+            f"people referred{when} with a referral not recorded as unable to support (services that record "
+            "no outcome count everyone referred)",
+            float(supported["client_key"].nunique()),
+            source,
+        ),
+    }
+
+
+def _agency_volumes(assessment: Assessment) -> dict[str, float]:
+    """MARAC cases and IDVA referrals counted from the agency data (victims' referrals, in the police year)."""
+    found = _agency_victims(assessment)
+    if found is None:
+        return {}
+    victims, _when = found
+    volumes = {}
+    for item, service in (("marac_cases", "marac"), ("idva_referrals", "idva")):
+        n = int((victims["service_type"] == service).sum())
+        if n:
+            volumes[item] = float(n)
+    return volumes
 
 
 @contextlib.contextmanager

@@ -209,7 +209,7 @@ def assess_provision(
         table[col] = table[col].astype("float64")
     not_stated = [ITEM_LABELS.get(i, i) for i in table["item"] if i not in stated]
     if not_stated:
-        notes.append("Not stated in assessment.toml, so no gap is shown: " + ", ".join(not_stated) + " [x].")
+        notes.append("No actual figure, so no gap is shown: " + ", ".join(not_stated) + " [x].")
     return ProvisionResult(
         area_code=str(frame["area_code"].iloc[0]),
         area_name=str(frame["area_name"].iloc[0]),

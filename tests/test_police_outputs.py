@@ -147,11 +147,11 @@ def test_disclosure_applies_to_provision(tmp_path: Path, population_file: Path) 
     result = assess_provision(area, load_pack("safelives-benchmarks"), stated)
     frame = provision_sheet_for(result, get_rule("lt5")).tables[0].frame.set_index("Provision")
     marac = frame.loc["MARAC cases a year"]
-    assert (marac["Stated"], marac["Gap (expected less stated)"], marac["Coverage (%)"]) == ("<5", "*", "*")
-    # IDVAs needed for the stated volume come from the 40 referrals stated, which are shown
-    assert frame.at["IDVAs (full-time equivalent)", "Needed for the stated volume"] == pytest.approx(0.4)
+    assert (marac["Actual"], marac["Gap (expected less actual)"], marac["Coverage (%)"]) == ("<5", "*", "*")
+    # IDVAs needed for the actual volume come from the 40 referrals stated, which are shown
+    assert frame.at["IDVAs (full-time equivalent)", "Needed for the actual volume"] == pytest.approx(0.4)
     admin = frame.loc["MARAC administrators (full-time equivalent)"]
-    assert admin["Needed for the stated volume"] == "*"  # 3 / 400 would give away the 3 cases
+    assert admin["Needed for the actual volume"] == "*"  # 3 / 400 would give away the 3 cases
 
 
 def test_nhsd_rounds_counts_and_rates_follow_the_rounded_counts(
@@ -302,10 +302,15 @@ def test_sample_provision_and_reach(sample_run: Path) -> None:
     provision = _rows(_tables(wb["Provision"])["provision"])
     marac = provision["MARAC cases a year"]
     assert marac["Expected"] == pytest.approx(149.3)  # 40 x 37,333 women aged 16+ / 10,000
-    assert (marac["Stated"], marac["Gap (expected less stated)"]) == (118, pytest.approx(31.3))
-    assert marac["Coverage (%)"] == pytest.approx(100 * 118 / 149.332)
+    # not stated in [provision]: the MARAC's victim referrals in 2015/16, counted from the agency files
+    assert (marac["Actual"], marac["Gap (expected less actual)"]) == (359, pytest.approx(149.3 - 359))
+    assert marac["Coverage (%)"] == pytest.approx(100 * 359 / 149.332)
+    idva = provision["IDVAs (full-time equivalent)"]
+    assert (idva["Actual"], idva["Needed for the actual volume"]) == (2, pytest.approx(4.93))  # 493 referrals
     refuge = provision["Refuge family places"]
-    assert (refuge["Expected"], refuge["Stated"]) == (pytest.approx(9.4), 6)
+    assert (refuge["Expected"], refuge["Actual"]) == (pytest.approx(9.4), 6)
+    intro = [c.value for c in wb["Provision"]["A"][:8] if c.value]
+    assert any(str(v).startswith("Actual MARAC cases: counted from the agency data") for v in intro)
     reach = _tables(wb["Reach"])["reach"]
     assert reach[0][:5] == [
         "Step",
@@ -323,7 +328,11 @@ def test_sample_provision_and_reach(sample_run: Path) -> None:
     ]
     assert steps["Estimated victims in the last year"]["Number"] == 3200
     assert steps["Reported to the police"]["Number"] == 1846
-    assert steps["Supported by specialist services"]["Number"] == 860
+    # people, not referrals: the agency stage's 1,065 victims (1,855 referrals), less those only unable to support
+    referred, supported = steps["Referred to specialist services"], steps["Supported by specialist services"]
+    assert (referred["Number"], supported["Number"]) == (1065, 1026)
+    assert supported["% of the step before"] == pytest.approx(100 * 1026 / 1065)
+    assert referred["Source"] == "agency data ([[agencies]])"
     intro = [c.value for c in wb["Reach"]["A"][:6] if c.value]
     assert any("measure different things" in str(v) for v in intro)
 
@@ -407,7 +416,9 @@ def test_reach_leaves_out_missing_steps_with_a_note(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("out"))
     config = target / "assessment.toml"
     text = config.read_text()
-    config.write_text(text.replace("people_referred = 1240", "").replace("people_supported = 860", ""))
+    # no agency files and no referral figures: the funnel stops at the police
+    no_agencies = text[: text.index("[[agencies]]")] + text[text.index("[police]") :]
+    config.write_text(no_agencies)
     assessment = run_assessment(load_config(config))
     assert [s.key for s in assessment.reach.steps] == ["estimated", "police"]
     reach = next(s for s in build_sheets(assessment) if s.name == "Reach")
@@ -415,9 +426,12 @@ def test_reach_leaves_out_missing_steps_with_a_note(tmp_path: Path) -> None:
         "Not shown: Referred to specialist services, because no agency data, and no people_referred stated in "
         "[provision]." in reach.intro
     )
-    # without the police and the stated numbers only the estimate is left: no funnel, no Reach sheet
-    no_police = text[: text.index("[police]")] + "[provision]\nmarac_cases = 118\n"
-    config.write_text(no_police)
+    # stated figures stand in for the agency data
+    config.write_text(no_agencies.replace("# people_referred = 1240", "people_referred = 1240"))
+    assessment = run_assessment(load_config(config))
+    assert [(s.key, s.value) for s in assessment.reach.steps][2] == ("referred", 1240)
+    # without the police, the agencies and the stated numbers only the estimate is left: no Reach sheet
+    config.write_text(text[: text.index("[[agencies]]")] + "[provision]\nidva_fte = 2.0\n")
     assessment = run_assessment(load_config(config))
     assert assessment.police is None and assessment.reach is None
     assert [s.name for s in build_sheets(assessment)][-2:] == ["Provision", "Sources"]

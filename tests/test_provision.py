@@ -61,9 +61,7 @@ def test_nothing_stated_leaves_the_gaps_empty(area) -> None:
     result = assess_provision(area, load_pack("safelives-benchmarks"))
     assert result.items["stated"].isna().all() and result.items["gap"].isna().all()
     assert result.items["expected"].notna().all()
-    assert result.notes[-1].startswith(
-        "Not stated in assessment.toml, so no gap is shown: MARAC cases a year"
-    )
+    assert result.notes[-1].startswith("No actual figure, so no gap is shown: MARAC cases a year")
 
 
 def test_stated_values_are_checked() -> None:

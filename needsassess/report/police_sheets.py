@@ -811,10 +811,10 @@ def provision_sheet_for(result: ProvisionResult, rule: Rule) -> Sheet:
             "Applied to": list(items["base"]),
             "Base": [round(v, 1) for v in items["base_value"]],
             "Expected": [round(v, 1) for v in items["expected"]],
-            "Stated": published,
-            "Gap (expected less stated)": _masked(pd.Series(gap, dtype="float64"), hidden_people, rule),
+            "Actual": published,
+            "Gap (expected less actual)": _masked(pd.Series(gap, dtype="float64"), hidden_people, rule),
             "Coverage (%)": _masked(items["coverage_pct"], hidden_people, rule, stated, published),
-            "Needed for the stated volume": _masked(
+            "Needed for the actual volume": _masked(
                 items["needed_for_stated"].round(2), base_hidden, rule, base_stated, base_shown
             ),
             "Status": list(items["status"]),
@@ -829,24 +829,25 @@ def provision_sheet_for(result: ProvisionResult, rule: Rule) -> Sheet:
         f"{result.pack.citation()} [{result.pack.id}]; stated provision from assessment.toml; population of "
         f"{result.area_name}",
         notes=[
-            "Gap: a positive number is a shortfall against the benchmark, a negative one is provision above it. "
-            "Coverage: stated provision as a percentage of expected.",
-            "Needed for the stated volume: what the benchmark implies for the volume stated (for example, "
-            "administrators for the MARAC cases actually heard).",
+            "Actual: as stated in [provision] of assessment.toml, or counted from the agency data where the notes "
+            "say so. Gap: a positive number is a shortfall against the benchmark, a negative one is provision "
+            "above it. Coverage: actual provision as a percentage of expected.",
+            "Needed for the actual volume: what the benchmark implies for the actual volume (for example, "
+            "IDVAs for the referrals actually received, administrators for the MARAC cases actually heard).",
         ],
         formats={
             "Base": "#,##0",
             "Expected": DECIMAL,
-            "Stated": DECIMAL,
-            "Gap (expected less stated)": DECIMAL,
+            "Actual": DECIMAL,
+            "Gap (expected less actual)": DECIMAL,
             "Coverage (%)": RATE,
-            "Needed for the stated volume": "#,##0.00",
+            "Needed for the actual volume": "#,##0.00",
         },
         widths={"Provision": 40, "Benchmark": 40, "Applied to": 28, "Source": 50},
     )
     intro = [
         f"Expected local provision for {result.area_name}, from national benchmarks applied to the local "
-        "population, against the provision stated in assessment.toml.",
+        "population, against the actual provision.",
         _disclosure_note(rule),
         *result.notes,
     ]
