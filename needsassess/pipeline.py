@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import numbers
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -846,8 +847,27 @@ def summary_lines(assessment: Assessment) -> list[str]:
             f"  Needs profile: {len(published.tables)} tables, {len(published.log):,} cells suppressed "
             f"(preset {published.rule.name}); the Notes sheet lists each"
         )
+    if assessment.police is not None:
+        lines.append("  " + _police_line(assessment))
     lines += [f"Warning: {w}" for w in assessment.warnings]
     return lines
+
+
+def _police_line(assessment: Assessment) -> str:
+    """The police headline as the workbook publishes it (after disclosure control)."""
+    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
+
+    assert assessment.police is not None
+    sheet = police_sheet_for(assessment.police, disclosure_rule(assessment.config.section("disclosure")))
+    summary = sheet.tables[0].frame.set_index("Measure")
+    row = summary.loc["Domestic abuse incidents and crimes"]
+    number, rate = row["Number"], row["Per 1,000 aged 16+"]
+    shown = f"{number:,}" if isinstance(number, numbers.Integral) else str(number)
+    per = f"{rate:.1f}" if isinstance(rate, numbers.Real) else str(rate)
+    return (
+        f"Police, {assessment.police.current.label}: {shown} domestic abuse incidents and crimes, "
+        f"{per} per 1,000 residents aged 16+"
+    )
 
 
 def _slug(text: str) -> str:

@@ -191,6 +191,8 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         app, ["run", str(target / "assessment.toml"), "-o", str(out)], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
+    line = "  Police, 2015/16: 2,511 domestic abuse incidents and crimes, 34.3 per 1,000 residents aged 16+\n"
+    assert line in result.stdout
     return out
 
 
