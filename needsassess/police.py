@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from needsassess.clients import synonyms as syn
 from needsassess.clients.merge import KEY_VERSION, Secret
 from needsassess.clients.values import code_key, header_key, parse_date
 from needsassess.errors import ConfigError, InputError, Problem
@@ -147,10 +148,14 @@ _IDENTIFYING_WORDS = frozenset(
     | {"mobile", "email", "nhs", "pnc", "ni", "street", "house"}
 )
 
-_NOT_RECORDED = frozenset(
-    {"", "unknown", "unk", "u", "not known", "nk", "n k", "not recorded", "nr", "not stated", "not given"}
-    | {"n a", "na", "not applicable", "missing", "null", "none recorded", "declined", "refused", "nan", "tbc"}
-)
+_NOT_RECORDED = frozenset(code_key(c) for c in syn.NOT_RECORDED_CODES)
+
+
+def _book(codes: Mapping[str, tuple[str, ...]], **extra: tuple[str, ...]) -> dict[str, str]:
+    """raw code -> value, from the agency code books (read with code_key) and police additions."""
+    return {code_key(c): value for value, raw in (*codes.items(), *extra.items()) for c in raw}
+
+
 _CODES: dict[str, dict[str, str]] = {
     "crime": {
         **dict.fromkeys(
@@ -167,21 +172,10 @@ _CODES: dict[str, dict[str, str]] = {
             "non_crime",
         ),
     },
-    "sex": {
-        **dict.fromkeys(("f", "female", "females", "woman", "women", "w", "girl", "2"), "female"),
-        **dict.fromkeys(("m", "male", "males", "man", "men", "boy", "1"), "male"),
-        **dict.fromkeys(("other", "x", "non binary", "nonbinary", "indeterminate", "intersex", "3"), "other"),
-    },
-    "flag": {
-        **dict.fromkeys(("y", "yes", "1", "true", "t", "present", "x", "yes present"), "yes"),
-        **dict.fromkeys(("n", "no", "0", "false", "f", "none", "not present", "no children"), "no"),
-    },
-    "risk": {
-        **dict.fromkeys(("standard", "standard risk", "std", "s", "low", "low risk", "l"), "standard"),
-        **dict.fromkeys(("medium", "medium risk", "med", "m"), "medium"),
-        **dict.fromkeys(("high", "high risk", "h"), "high"),
-        **dict.fromkeys(("not assessed", "no dash", "dash refused", "dash declined", "declined dash"), ""),
-    },
+    "sex": _book(syn.SEX_CODES),
+    "flag": _book(syn.FLAG_CODES, no=("no children",)),
+    # DASH: a risk not assessed (or the assessment refused) is not recorded, never "standard"
+    "risk": {**_book(syn.RISK_CODES), **dict.fromkeys(_words("not assessed | no dash | dash refused"), "")},
 }
 _CODE_BOOK = {
     "crime": "crime",
