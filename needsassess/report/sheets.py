@@ -943,6 +943,32 @@ def data_quality_sheet(assessment: Assessment) -> list[Sheet]:
     ]
 
 
+def police_sheet(assessment: Assessment) -> list[Sheet]:
+    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
+
+    if assessment.police is None:
+        return []
+    return [police_sheet_for(assessment.police, disclosure_rule(assessment.config.section("disclosure")))]
+
+
+def provision_sheet(assessment: Assessment) -> list[Sheet]:
+    from needsassess.report.police_sheets import disclosure_rule, provision_sheet_for
+
+    if assessment.provision is None:
+        return []
+    return [
+        provision_sheet_for(assessment.provision, disclosure_rule(assessment.config.section("disclosure")))
+    ]
+
+
+def reach_sheet(assessment: Assessment) -> list[Sheet]:
+    from needsassess.report.police_sheets import disclosure_rule, reach_sheet_for
+
+    if assessment.reach is None:
+        return []
+    return [reach_sheet_for(assessment.reach, disclosure_rule(assessment.config.section("disclosure")))]
+
+
 SheetBuilder = Callable[["Assessment"], list[Sheet]]
 # Order of the content sheets in the workbook; Sources stays last.
 SHEET_BUILDERS: list[SheetBuilder] = [
@@ -952,6 +978,9 @@ SHEET_BUILDERS: list[SheetBuilder] = [
     victims_sheet,
     perpetrators_sheet,
     safe_accommodation_sheet,
+    police_sheet,
+    provision_sheet,
+    reach_sheet,
     data_quality_sheet,
     sources_sheet,
 ]
