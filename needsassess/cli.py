@@ -798,10 +798,11 @@ def police(
     Example: needsassess police incidents.xlsx --population mye2.xlsx --area Hartlepool --current 2015/16
     """
     from needsassess.clients.merge import load_secret
+    from needsassess.disclosure import get_rule
     from needsassess.police import load_mapping, police_options, run_police
     from needsassess.population import read_population
     from needsassess.report.csv import write_sheet_csv
-    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
+    from needsassess.report.police_sheets import police_sheet_for
     from needsassess.report.terminal import print_sheet
 
     section: dict[str, Any] = load_mapping(mapping) if mapping else {}
@@ -822,7 +823,7 @@ def police(
     run = run_police(
         options, read_population(population, year=population_year), area, load_secret(secret_file)
     )
-    published = police_sheet_for(run.result, disclosure_rule({"preset": disclosure}))
+    published = police_sheet_for(run.result, get_rule(disclosure))
     print_sheet(published)
     if csv_dir is not None:
         written = write_sheet_csv(published, csv_dir, force=force)

@@ -944,29 +944,21 @@ def data_quality_sheet(assessment: Assessment) -> list[Sheet]:
 
 
 def police_sheet(assessment: Assessment) -> list[Sheet]:
-    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
-
-    if assessment.police is None:
-        return []
-    return [police_sheet_for(assessment.police, disclosure_rule(assessment.config.section("disclosure")))]
+    """The Police sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("police")
+    return [sheet] if sheet is not None else []
 
 
 def provision_sheet(assessment: Assessment) -> list[Sheet]:
-    from needsassess.report.police_sheets import disclosure_rule, provision_sheet_for
-
-    if assessment.provision is None:
-        return []
-    return [
-        provision_sheet_for(assessment.provision, disclosure_rule(assessment.config.section("disclosure")))
-    ]
+    """The Provision sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("provision")
+    return [sheet] if sheet is not None else []
 
 
 def reach_sheet(assessment: Assessment) -> list[Sheet]:
-    from needsassess.report.police_sheets import disclosure_rule, reach_sheet_for
-
-    if assessment.reach is None:
-        return []
-    return [reach_sheet_for(assessment.reach, disclosure_rule(assessment.config.section("disclosure")))]
+    """The Reach sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("reach")
+    return [sheet] if sheet is not None else []
 
 
 SheetBuilder = Callable[["Assessment"], list[Sheet]]
