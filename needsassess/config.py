@@ -19,6 +19,8 @@ KNOWN_SECTIONS = {
     "population",
     "prevalence",
     "cost",
+    "police",
+    "provision",
     "disclosure",
     "output",
     "agencies",  # [[agencies]]: one table per agency file (see docs/mapping.md)

@@ -8,8 +8,10 @@ builder in report/sheets.py (see README, "Architecture").
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+import numbers
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +47,10 @@ from needsassess.rounding import parse_rounding
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from needsassess.police import PoliceResult
+    from needsassess.provision import ProvisionResult, ReachResult
+    from needsassess.report.model import Sheet
 
 
 @dataclass
@@ -90,6 +96,10 @@ class Assessment:
     prevalence: list[PrevalenceResult] = field(default_factory=list)
     costs: list[CostResult] = field(default_factory=list)
     agencies: AgencyResult | None = None  # merged, pseudonymised agency client records
+    police: PoliceResult | None = None
+    provision: ProvisionResult | None = None
+    reach: ReachResult | None = None
+    published: dict[str, Sheet] = field(default_factory=dict)  # police, provision, reach: as published
     inputs: list[InputFile] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
@@ -424,8 +434,280 @@ def profile_stage(assessment: Assessment) -> None:
     assessment.suppression_log.extend(assessment.published_profile.log)
 
 
-STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage, agencies_stage, profile_stage]
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
+
+
+def police_stage(assessment: Assessment) -> None:
+    """Read the police extract named in [police] and measure it (skipped when there is no [police])."""
+    from needsassess.clients.merge import load_secret
+    from needsassess.police import police_options, run_police
+    from needsassess.report.police_sheets import police_sheet_for
+
+    config = assessment.config
+    section = config.section("police")
+    if not section or section.get("enabled", True) is False:
+        return
+    assert assessment.all_areas is not None
+    # victim keys are pseudonymised with the agency data's secret, when there is one
+    secret_file = config.section("clients").get("secret_file")
+    secret = load_secret(config.resolve(secret_file) if secret_file else None)
+    with _config_errors(config):
+        options = police_options(section, config.resolve)
+        run = run_police(options, assessment.all_areas, config.area, secret)
+    assessment.police = run.result
+    _publish(assessment, "police", police_sheet_for(run.result, assessment.disclosure_rule))
+    incidents = run.incidents
+    first, last = incidents.frame["date"].min(), incidents.frame["date"].max()
+    assessment.inputs.append(
+        InputFile(
+            "police incidents",
+            options.file,
+            f"{incidents.rows_read:,} rows, {first:%d %b %Y} to {last:%d %b %Y}"
+            + (f', sheet "{incidents.sheet}"' if incidents.sheet else ""),
+        )
+    )
+    if run.deprivation is not None and options.deprivation is not None:
+        assessment.inputs.append(
+            InputFile(
+                "deprivation", options.deprivation, f"{len(run.deprivation.frame)} {run.deprivation.level}s"
+            )
+        )
+    if run.peer_counts is not None and options.peer_counts is not None:
+        assessment.inputs.append(
+            InputFile("police peer counts", options.peer_counts, f"{len(run.peer_counts.frame)} areas")
+        )
+
+
+def provision_stage(assessment: Assessment) -> None:
+    """Expected provision from a benchmarks pack against [provision] (skipped when there is no [provision])."""
+    from needsassess.provision import STATED_KEYS, assess_provision, check_stated
+    from needsassess.report.police_sheets import provision_sheet_for
+
+    config = assessment.config
+    section = config.section("provision")
+    if not section or section.get("enabled", True) is False:
+        return
+    stated, problems = check_stated(section)
+    allowed = {"enabled", "pack", "period", *STATED_KEYS}
+    for key in section:
+        if key not in allowed:
+            problems.append(
+                Problem(
+                    "unknown-key",
+                    f'[provision] unknown key "{key}"; expected one of ' + ", ".join(sorted(allowed)),
+                )
+            )
+    if problems:
+        raise ConfigError(config.path, problems)
+    assert assessment.population is not None
+    pack = assessment.use_pack(str(section.get("pack", "safelives-benchmarks")), Kind.BENCHMARKS)
+    counted = {k: v for k, v in _agency_volumes(assessment).items() if k not in stated}
+    period = str(section.get("period", "") or (assessment.police.current.label if assessment.police else ""))
+    assessment.provision = assess_provision(assessment.population, pack, stated | counted, period)
+    for item in counted:
+        what = "MARAC cases" if item == "marac_cases" else "IDVA referrals"
+        assessment.provision.notes.append(
+            f"Actual {what}: counted from the agency data (victims' referrals to the "
+            f"{'MARAC' if item == 'marac_cases' else 'IDVA service'}{' in ' + period if period else ''}), "
+            f"as {item} is not stated in [provision]."
+        )
+    _publish(assessment, "provision", provision_sheet_for(assessment.provision, assessment.disclosure_rule))
+    if not pack.all_verified:
+        assessment.warnings.append(
+            f'pack "{pack.id}" includes figures not seen in the primary publication '
+            f"({', '.join(s for s in pack.statuses if s != 'verified')}); the Sources sheet marks them"
+        )
+
+
+def reach_stage(assessment: Assessment) -> None:
+    """The funnel from estimated victims to people supported, from whichever stages ran."""
+    from needsassess.provision import build_reach
+    from needsassess.report.police_sheets import reach_sheet_for
+
+    steps, why = reach_steps(assessment)
+    if sum(1 for s in steps.values() if s is not None) < 2:
+        return
+    assessment.reach = build_reach(assessment.area_name, steps, why)
+    _publish(assessment, "reach", reach_sheet_for(assessment.reach, assessment.disclosure_rule))
+
+
+def _publish(assessment: Assessment, key: str, sheet: Sheet) -> None:
+    """Keep a stage's sheet as published (counts suppressed) and add its hidden cells to the log."""
+    from needsassess.report.police_sheets import published_log
+
+    assessment.published[key] = sheet
+    assessment.suppression_log.extend(published_log(sheet, assessment.disclosure_rule))
+
+
+def reach_steps(assessment: Assessment) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each step of the reach funnel from the stages that ran (None where a stage did not), and why not."""
+    from needsassess.provision import ReachStep
+    from needsassess.rounding import round_for_publication
+
+    steps: dict[str, Any] = {}
+    why: dict[str, str] = {}
+    estimated = None
+    for result in assessment.prevalence:
+        rows = result.estimates[
+            (result.estimates["measure"] == "da_last_year") & (result.estimates["method"] == "single rate")
+        ]
+        rows = (
+            rows[rows["sex"].isin(["female", "male"])] if rows["sex"].isin(["female", "male"]).any() else rows
+        )
+        if len(rows):
+            value = float(rows["estimate"].sum())
+            estimated = ReachStep(
+                "estimated",
+                "Estimated victims in the last year",
+                f"residents aged {result.ages.label} estimated to have experienced domestic abuse in the last "
+                f"year (national survey rate x local population, {result.pack.meta.get('period', '')})",
+                value,
+                f"{result.pack.citation()} [{result.pack.id}]",
+                is_estimate=True,
+                rounded=round_for_publication(value, result.rounding),
+            )
+            break
+    steps["estimated"] = estimated
+    if estimated is None:
+        why["estimated"] = "no prevalence pack with domestic abuse in the last year was applied"
+    police = assessment.police
+    if police is not None:
+        keyed = police.figures["keyed_incidents"] > 0
+        steps["police"] = ReachStep(
+            "police",
+            "Reported to the police",
+            (
+                f"victims (people, all ages) of domestic abuse incidents and crimes recorded in {police.current.label}"
+                if keyed
+                else f"domestic abuse incidents and crimes recorded in {police.current.label} (no victim key, "
+                "so incidents, not people)"
+            ),
+            float(police.figures["victims" if keyed else "incidents"]),
+            police.source,
+        )
+    else:
+        steps["police"] = None
+        why["police"] = "no police extract was given ([police])"
+    agency = _agency_reach(assessment)
+    stated = assessment.config.section("provision")
+    for key, stated_key, label, counts in (
+        (
+            "referred",
+            "people_referred",
+            "Referred to specialist services",
+            "people referred to specialist services",
+        ),
+        (
+            "supported",
+            "people_supported",
+            "Supported by specialist services",
+            "people supported by specialist services",
+        ),
+    ):
+        if agency.get(key) is not None:
+            steps[key] = agency[key]
+        elif isinstance(stated.get(stated_key), int | float) and not isinstance(stated.get(stated_key), bool):
+            period = f" in {stated['period']}" if stated.get("period") else " in the year"
+            steps[key] = ReachStep(
+                key,
+                label,
+                counts + period,
+                float(stated[stated_key]),
+                "stated in assessment.toml ([provision])",
+            )
+        else:
+            steps[key] = None
+            why[key] = f"no agency data, and no {stated_key} stated in [provision]"
+    return steps, why
+
+
+# Services whose referrals count as "referred to specialist services" in the reach funnel.
+SPECIALIST_SERVICES = ("outreach", "idva", "refuge", "marac")
+
+
+def _agency_victims(assessment: Assessment) -> tuple[Any, str] | None:
+    """Victims' referrals in the agency data, within the police year when there is one, and that year's words."""
+    import pandas as pd
+
+    if assessment.agencies is None or assessment.agencies.clients.empty:
+        return None
+    clients = assessment.agencies.clients
+    victims = clients[clients["record_type"] == "victim"]
+    if assessment.police is None:
+        return victims, ""
+    period = assessment.police.current
+    dates = pd.to_datetime(victims["referral_date"])
+    within = (dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))
+    return victims[within], f" in {period.label}"
+
+
+def _agency_reach(assessment: Assessment) -> dict[str, Any]:
+    """People referred to and supported by specialist services, from the agency stage when it has run."""
+    from needsassess.provision import ReachStep
+
+    found = _agency_victims(assessment)
+    if found is None:
+        return {}
+    victims, when = found
+    specialist = victims[victims["service_type"].isin(SPECIALIST_SERVICES)]
+    if specialist.empty:
+        return {}
+    supported = specialist[specialist["referral_outcome"] != "unable_to_support"]
+    source = "agency data ([[agencies]])"
+    return {
+        "referred": ReachStep(
+            "referred",
+            "Referred to specialist services",
+            f"people referred to outreach, IDVA, refuge or MARAC{when} (a person referred to several counts once)",
+            float(specialist["client_key"].nunique()),
+            source,
+        ),
+        "supported": ReachStep(
+            "supported",
+            "Supported by specialist services",
+            f"people referred{when} with a referral not recorded as unable to support (services that record "
+            "no outcome count everyone referred)",
+            float(supported["client_key"].nunique()),
+            source,
+        ),
+    }
+
+
+def _agency_volumes(assessment: Assessment) -> dict[str, float]:
+    """MARAC cases and IDVA referrals counted from the agency data (victims' referrals, in the police year)."""
+    found = _agency_victims(assessment)
+    if found is None:
+        return {}
+    victims, _when = found
+    volumes = {}
+    for item, service in (("marac_cases", "marac"), ("idva_referrals", "idva")):
+        n = int((victims["service_type"] == service).sum())
+        if n:
+            volumes[item] = float(n)
+    return volumes
+
+
+@contextlib.contextmanager
+def _config_errors(config: AssessmentConfig) -> Iterator[None]:
+    """Name assessment.toml in settings errors raised without a file."""
+    try:
+        yield
+    except ConfigError as exc:
+        if exc.file is None:
+            raise ConfigError(config.path, exc.problems) from None
+        raise
+
+
+STAGES: list[Stage] = [
+    population_stage,
+    prevalence_stage,
+    cost_stage,
+    agencies_stage,
+    profile_stage,
+    police_stage,
+    provision_stage,
+    reach_stage,
+]
 
 
 def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
@@ -581,8 +863,24 @@ def summary_lines(assessment: Assessment) -> list[str]:
             f"  Needs profile: {len(published.tables)} tables, {len(published.log):,} cells suppressed "
             f"(preset {published.rule.name}); the Notes sheet lists each"
         )
+    if assessment.police is not None:
+        lines.append("  " + _police_line(assessment))
     lines += [f"Warning: {w}" for w in assessment.warnings]
     return lines
+
+
+def _police_line(assessment: Assessment) -> str:
+    """The police headline as the workbook publishes it (after disclosure control)."""
+    assert assessment.police is not None
+    summary = assessment.published["police"].tables[0].frame.set_index("Measure")
+    row = summary.loc["Domestic abuse incidents and crimes"]
+    number, rate = row["Number"], row["Per 1,000 aged 16+"]
+    shown = f"{number:,}" if isinstance(number, numbers.Integral) else str(number)
+    per = f"{rate:.1f}" if isinstance(rate, numbers.Real) else str(rate)
+    return (
+        f"Police, {assessment.police.current.label}: {shown} domestic abuse incidents and crimes, "
+        f"{per} per 1,000 residents aged 16+"
+    )
 
 
 def _slug(text: str) -> str:

@@ -218,7 +218,7 @@ def test_cost_sheet_reads_back(sample: Path, tmp_path: Path):
     )
     sources = wb["Sources"]
     packs = [r["Pack"] for r in _records(sources, sources.tables["sources_packs"].ref)]
-    assert packs == ["csew-2015-16to59", "ho-horr107-2019", "ho-horr99-2018"]
+    assert packs[:3] == ["csew-2015-16to59", "ho-horr107-2019", "ho-horr99-2018"]
     inputs = [r["Role"] for r in _records(sources, sources.tables["sources_inputs"].ref)]
     assert inputs[:2] == ["population", "crimes"]
 

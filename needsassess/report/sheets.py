@@ -950,6 +950,24 @@ def data_quality_sheet(assessment: Assessment) -> list[Sheet]:
     ]
 
 
+def police_sheet(assessment: Assessment) -> list[Sheet]:
+    """The Police sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("police")
+    return [sheet] if sheet is not None else []
+
+
+def provision_sheet(assessment: Assessment) -> list[Sheet]:
+    """The Provision sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("provision")
+    return [sheet] if sheet is not None else []
+
+
+def reach_sheet(assessment: Assessment) -> list[Sheet]:
+    """The Reach sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("reach")
+    return [sheet] if sheet is not None else []
+
+
 SheetBuilder = Callable[["Assessment"], list[Sheet]]
 # Order of the content sheets in the workbook; Sources stays last.
 SHEET_BUILDERS: list[SheetBuilder] = [
@@ -959,6 +977,9 @@ SHEET_BUILDERS: list[SheetBuilder] = [
     victims_sheet,
     perpetrators_sheet,
     safe_accommodation_sheet,
+    police_sheet,
+    provision_sheet,
+    reach_sheet,
     data_quality_sheet,
     sources_sheet,
 ]

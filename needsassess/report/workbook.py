@@ -304,6 +304,8 @@ def _add_chart(
         j = columns.index(name) + 1
         obj.add_data(Reference(ws, min_col=j, min_row=first, max_row=last), titles_from_data=False)
         obj.series[-1].tx = SeriesLabel(v=str(name))
+        if chart.kind == "line":
+            obj.series[-1].smooth = False  # straight lines between points: counts, not a fitted curve
     cat_col = columns.index(chart.categories) + 1
     obj.set_categories(Reference(ws, min_col=cat_col, min_row=first, max_row=last))
     obj.alt_text = chart.alt_text  # read by the drawing patch below
