@@ -10,12 +10,16 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from needsassess import __version__
 from needsassess.errors import NeedsAssessError
+
+if TYPE_CHECKING:
+    from needsassess.costs import CostResult
+    from needsassess.packs import Pack
 
 app = typer.Typer(
     name="needsassess",
@@ -165,6 +169,161 @@ def _interval(low: float, high: float) -> str:
     if low != low or high != high:  # NaN: no interval published
         return "–"
     return f"{low:,.0f} to {high:,.0f}"
+
+
+@app.command()
+@reports_errors
+def cost(
+    crimes: Annotated[
+        Path | None,
+        typer.Option(
+            "--crimes", help="Crimes by offence type (csv or spreadsheet): an offence and a count column."
+        ),
+    ] = None,
+    victims_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--victims-from", help="An assessment.toml: cost the victims its prevalence stage estimates."
+        ),
+    ] = None,
+    pack: Annotated[
+        str | None,
+        typer.Option(
+            "--pack",
+            help="Unit-cost pack. Default: ho-horr99-2018 with --crimes, ho-horr107-2019 with --victims-from.",
+        ),
+    ] = None,
+    price_year: Annotated[
+        str | None,
+        typer.Option(
+            "--price-year",
+            help="Give costs in this financial year's prices: 2023/24, or 2023 for 2023/24. Needs a deflator pack.",
+        ),
+    ] = None,
+    deflators: Annotated[
+        str | None,
+        typer.Option(
+            "--deflators", help="Deflator pack (year, index) for --price-year. None ships with needsassess."
+        ),
+    ] = None,
+    population: Annotated[
+        Path | None,
+        typer.Option("--population", "-p", help="With --crimes: a population file, for cost per head."),
+    ] = None,
+    area: Annotated[str | None, typer.Option("--area", "-a", help="With --population: the area.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Population year, where the file has several.")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet holding the crimes table.")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Also write the costs to this csv file.")] = None,
+    pack_dir: PackDirOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Estimate the cost to society of domestic abuse, in pounds, by category and per head.
+
+    Two methods. Per recorded crime (--crimes): each domestic-abuse-related crime the police recorded,
+    times the Home Office cost of that type of offence; only reported crime counts, so it is a lower
+    bound. Per victim (--victims-from): the victims the assessment's prevalence stage estimates, times the
+    Home Office cost per victim, which covers the whole period of abuse, not one year. Offence types the
+    pack does not cost are listed as not costed; categories it has no figure for are "not available".
+
+    Example: needsassess cost --crimes samples/northmere/police/da_crimes_2015_16.csv --pack ho-horr99-2018
+    """
+    from needsassess.costs import cost_table, find_deflators
+    from needsassess.packs import Kind, load_pack
+    from needsassess.pipeline import PER_CRIME_PACK, PER_VICTIM_PACK
+    from needsassess.report.csv import write_csv
+
+    if (crimes is None) == (victims_from is None):
+        raise typer.BadParameter(
+            "give one of --crimes FILE or --victims-from ASSESSMENT.toml", param_hint="--crimes"
+        )
+    if (population is None) != (area is None) or (population is not None and crimes is None):
+        raise typer.BadParameter(
+            "--population and --area go together, with --crimes", param_hint="--population"
+        )
+    unit_costs = load_pack(pack or (PER_CRIME_PACK if crimes else PER_VICTIM_PACK), pack_dir, Kind.UNIT_COSTS)
+    deflator_pack = find_deflators(deflators, pack_dir) if price_year else None
+    if crimes is not None:
+        result = _cost_crimes(crimes, sheet, unit_costs, population, area, year, price_year, deflator_pack)
+    else:
+        assert victims_from is not None
+        result = _cost_victims(victims_from, unit_costs, price_year, deflator_pack)
+    _print_cost(result)
+    if csv is not None:
+        write_csv(cost_table(result), csv, force)
+        typer.echo(f"Wrote {csv}")
+
+
+def _cost_crimes(
+    crimes: Path,
+    sheet: str | None,
+    unit_costs: Pack,
+    population: Path | None,
+    area: str | None,
+    year: int | None,
+    price_year: str | None,
+    deflators: Pack | None,
+) -> CostResult:
+    from needsassess.costs import cost_per_crime, read_crime_counts
+    from needsassess.pipeline import residents
+    from needsassess.population import read_population, select_area
+
+    people = None
+    if population is not None and area is not None:
+        people = residents(select_area(read_population(population, year=year), area))
+    counts = read_crime_counts(crimes, sheet)
+    return cost_per_crime(counts, unit_costs, population=people, price_year=price_year, deflators=deflators)
+
+
+def _cost_victims(
+    assessment: Path, unit_costs: Pack, price_year: str | None, deflators: Pack | None
+) -> CostResult:
+    from needsassess.config import load_config
+    from needsassess.pipeline import PREVALENCE_STAGES, cost_victims, run_assessment
+
+    estimated = run_assessment(load_config(assessment), PREVALENCE_STAGES)
+    return cost_victims(estimated, unit_costs, price_year, deflators)
+
+
+def _print_cost(result: CostResult) -> None:
+    from needsassess.costs import METHOD_DESCRIPTIONS, METHOD_LABELS, offence_label
+    from needsassess.report.terminal import print_frame, print_lines
+
+    money = {"cost": "£{:,.0f}", "unit cost": "£{:,.0f}"}
+    c = result.categories
+    print_frame(
+        c[["label", "cost_gbp", "coverage", "status", "note"]].rename(
+            columns={"label": "category", "cost_gbp": "cost"}
+        ),
+        title=f"Cost {METHOD_LABELS[result.method]}, {result.price_year} prices: {result.pack_id}",
+        formats=money,
+    )
+    items = result.items.rename(columns={"unit_cost_gbp": "unit cost", "cost_gbp": "cost"})
+    if "item" in items:
+        items = items.assign(item=items["item"].map(offence_label))
+    print_frame(
+        items,
+        title=f"From {result.counts_source}",
+        formats={**money, "count": "{:,.0f}", "victims": "{:,.1f}"},
+    )
+    if len(result.not_costed):
+        not_costed = result.not_costed.assign(item=result.not_costed["item"].map(offence_label))
+        print_frame(not_costed, title="Not costed", formats={"count": "{:,.0f}"})
+    per_head = (
+        f"£{result.per_head_gbp:,.2f} per head of {result.population:,.0f} residents"
+        if result.population
+        else ("per head: give --population and --area")
+    )
+    print_lines(
+        [
+            f"Total: £{result.total_gbp:,.0f}; {per_head}",
+            f"Method: {METHOD_DESCRIPTIONS[result.method]}.",
+            *result.caveats,
+            f"Source: {result.pack.citation()}",
+            f"        {result.pack.meta.get('url', '')}",
+        ]
+    )
 
 
 @app.command()

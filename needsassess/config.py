@@ -14,7 +14,7 @@ from typing import Any
 from needsassess.errors import ConfigError, Problem
 
 # Sections a stage reads. A stage module adds its section name here when it is introduced.
-KNOWN_SECTIONS = {"assessment", "population", "prevalence", "disclosure", "output", "draft"}
+KNOWN_SECTIONS = {"assessment", "population", "prevalence", "cost", "disclosure", "output", "draft"}
 
 
 @dataclass

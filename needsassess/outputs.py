@@ -43,7 +43,7 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
             tmp_path.unlink()
 
 
-def write_atomic(path: Path, writer: Callable[[Path], None], force: bool = False) -> Path:
+def write_atomic(path: Path, writer: Callable[[Path], object], force: bool = False) -> Path:
     """Call writer(tmp_path) and move the result to `path`."""
     with atomic_path(path, force) as tmp:
         writer(tmp)

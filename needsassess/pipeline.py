@@ -17,10 +17,19 @@ from typing import Any
 
 from needsassess import __version__
 from needsassess.config import AssessmentConfig
+from needsassess.costs import (
+    METHOD_LABELS,
+    CostResult,
+    cost_per_crime,
+    cost_per_victim,
+    find_deflators,
+    read_crime_counts,
+    victims_from_prevalence,
+)
 from needsassess.errors import ConfigError, OutputError, Problem
 from needsassess.outputs import sha256_file, write_atomic, write_text
-from needsassess.packs import Kind, Pack, load_pack
-from needsassess.population import Population, read_population, select_area
+from needsassess.packs import MAX_AGE, Kind, Pack, load_pack
+from needsassess.population import Population, population_in_ages, read_population, select_area
 from needsassess.prevalence import PrevalenceResult, estimate_prevalence
 from needsassess.rounding import parse_rounding
 
@@ -48,6 +57,7 @@ class Assessment:
     population: Population | None = None  # the chosen area
     all_areas: Population | None = None  # the whole file, for peers and batch views
     prevalence: list[PrevalenceResult] = field(default_factory=list)
+    costs: list[CostResult] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -64,12 +74,15 @@ class Assessment:
             return str(self.population.frame["area_code"].iloc[0])
         return ""
 
+    @property
+    def pack_dirs(self) -> list[Path]:
+        return [self.config.resolve(d) for d in self.config.section("prevalence").get("pack_dirs", [])]
+
     def use_pack(self, ref: str, kind: Kind) -> Pack:
         """Load a pack once per run, from the shipped packs or the config's pack_dirs."""
         if ref in self.packs:
             return self.packs[ref]
-        extra = [self.config.resolve(d) for d in self.config.section("prevalence").get("pack_dirs", [])]
-        pack = load_pack(ref, extra_dirs=extra, kind=kind)
+        pack = load_pack(ref, extra_dirs=self.pack_dirs, kind=kind)
         self.packs[pack.id] = pack
         return pack
 
@@ -118,14 +131,135 @@ def prevalence_stage(assessment: Assessment) -> None:
         pack = assessment.use_pack(ref, Kind.PREVALENCE)
         result = estimate_prevalence(assessment.population, pack, ages.get(pack.id), rounding)
         assessment.prevalence.append(result)
-        if not pack.all_verified:
-            assessment.warnings.append(
-                f'pack "{pack.id}" includes figures not seen in the primary publication '
-                f"({', '.join(s for s in pack.statuses if s != 'verified')}); the Sources sheet marks them"
+        _warn_if_not_verified(assessment, pack)
+
+
+def _warn_if_not_verified(assessment: Assessment, pack: Pack) -> None:
+    if not pack.all_verified:
+        assessment.warnings.append(
+            f'pack "{pack.id}" includes figures not seen in the primary publication '
+            f"({', '.join(s for s in pack.statuses if s != 'verified')}); the Sources sheet marks them"
+        )
+
+
+COST_KEYS = {
+    "enabled",
+    "per_victim_pack",
+    "victims_from",
+    "crimes",
+    "crimes_sheet",
+    "per_crime_pack",
+    "price_year",
+    "deflators",
+}
+PER_VICTIM_PACK = "ho-horr107-2019"
+PER_CRIME_PACK = "ho-horr99-2018"
+
+
+def cost_stage(assessment: Assessment) -> None:
+    """Cost per victim (from the prevalence estimates) and per recorded crime (from [cost] crimes)."""
+    config = assessment.config
+    section = config.section("cost")
+    if not section or section.get("enabled", True) is False:
+        return
+    unknown = sorted(set(section) - COST_KEYS)
+    if unknown:
+        raise ConfigError(
+            config.path,
+            [
+                Problem(
+                    "unknown-key",
+                    f"[cost] has no setting {k}; expected one of " + ", ".join(sorted(COST_KEYS)),
+                )
+                for k in unknown
+            ],
+        )
+    price_year = section.get("price_year")
+    deflators = _deflators(assessment, price_year, section.get("deflators"))
+    per_victim_pack = section.get("per_victim_pack", PER_VICTIM_PACK)
+    if per_victim_pack and assessment.prevalence:
+        pack = assessment.use_pack(per_victim_pack, Kind.UNIT_COSTS)
+        assessment.costs.append(
+            cost_victims(assessment, pack, price_year, deflators, section.get("victims_from"))
+        )
+    crimes = section.get("crimes")
+    if crimes:
+        path = config.resolve(crimes)
+        if not path.is_file():
+            raise config.error("missing-file", f"[cost] crimes file {crimes} not found (looked in {path})")
+        counts = read_crime_counts(path, section.get("crimes_sheet"))
+        assessment.inputs.append(
+            InputFile(
+                "crimes", path, f"{len(counts)} rows, {counts['count'].sum():,.0f} crimes by offence type"
             )
+        )
+        pack = assessment.use_pack(section.get("per_crime_pack", PER_CRIME_PACK), Kind.UNIT_COSTS)
+        result = cost_per_crime(
+            counts, pack, population=_residents(assessment), price_year=price_year, deflators=deflators
+        )
+        assessment.costs.append(result)
+        if len(result.not_costed):
+            assessment.warnings.append(
+                f'{result.not_costed["count"].sum():,.0f} crimes of types pack "{pack.id}" does not cost are '
+                "listed as not costed on the Cost sheet"
+            )
+    for pack_id in dict.fromkeys(r.pack_id for r in assessment.costs):
+        _warn_if_not_verified(assessment, assessment.packs[pack_id])
 
 
-STAGES: list[Stage] = [population_stage, prevalence_stage]
+def cost_victims(
+    assessment: Assessment,
+    pack: Pack,
+    price_year: Any = None,
+    deflators: Pack | None = None,
+    victims_from: str | None = None,
+) -> CostResult:
+    """The per-victim cost of the victims estimated by the prevalence stage (one pack's last-year estimates)."""
+    results = assessment.prevalence
+    if victims_from is not None:
+        results = [r for r in results if r.pack.id == victims_from]
+        if not results:
+            raise assessment.config.error(
+                "bad-value",
+                f'[cost] victims_from = "{victims_from}" is not one of the prevalence packs: '
+                + ", ".join(r.pack.id for r in assessment.prevalence),
+            )
+    if not results:
+        raise assessment.config.error(
+            "missing-key", "the per-victim method needs prevalence estimates: add a [prevalence] pack"
+        )
+    victims, described = victims_from_prevalence(results[0])
+    return cost_per_victim(
+        victims,
+        pack,
+        population=_residents(assessment),
+        price_year=price_year,
+        deflators=deflators,
+        counts_source=described,
+    )
+
+
+def residents(population: Population) -> float:
+    """All residents of the area, all ages: the denominator of cost per head."""
+    return float(population_in_ages(population, 0, MAX_AGE))
+
+
+def _residents(assessment: Assessment) -> float | None:
+    return residents(assessment.population) if assessment.population is not None else None
+
+
+def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack | None:
+    """The deflator pack for an uplift (registered so Sources lists it); None without a price year."""
+    if price_year is None:
+        return None
+    pack = find_deflators(ref, assessment.pack_dirs)
+    if pack is not None:
+        assessment.packs.setdefault(pack.id, pack)
+    return pack
+
+
+STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage]
+PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 
 def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
@@ -225,6 +359,12 @@ def summary_lines(assessment: Assessment) -> list[str]:
             if women is not None and men is not None:
                 label = result.estimates.loc[result.estimates["measure"] == measure, "label"].iloc[0]
                 lines.append(f"  {label}: {women:,.0f} women and {men:,.0f} men ({result.pack.id})")
+    for cost in assessment.costs:
+        per_head = f", £{cost.per_head_gbp:,.2f} per head" if cost.per_head_gbp is not None else ""
+        lines.append(
+            f"  Cost, {METHOD_LABELS[cost.method]}: £{cost.total_gbp:,.0f}{per_head} "
+            f"({cost.price_year} prices, {cost.pack_id})"
+        )
     lines += [f"Warning: {w}" for w in assessment.warnings]
     return lines
 

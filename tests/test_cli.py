@@ -107,7 +107,8 @@ def test_run_writes_workbook_and_manifest(sample: Path, tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["version"] == __version__
     assert manifest["area"] == {"code": "E06009901", "name": "Northmere"}
-    assert [p["id"] for p in manifest["packs"]] == ["csew-2015-16to59"]
+    assert [p["id"] for p in manifest["packs"]] == ["csew-2015-16to59", "ho-horr107-2019", "ho-horr99-2018"]
+    assert {i["role"] for i in manifest["inputs"]} == {"population", "crimes"}
     population = next(i for i in manifest["inputs"] if i["role"] == "population")
     assert len(population["sha256"]) == 64
     assert {Path(o["path"]).name for o in manifest["outputs"]} >= {workbook.name}
@@ -156,7 +157,7 @@ def test_workbook_reads_back(sample: Path, tmp_path: Path) -> None:
     assert packs[1][0] == "csew-2015-16to59"
     assert "secondary" in packs[1][packs[0].index("Statuses")]
     contents = _table_rows(wb["Contents"], wb["Contents"].tables["contents"].ref)
-    assert [r[0] for r in contents[1:]] == ["Notes", "Prevalence", "Sources"]
+    assert [r[0] for r in contents[1:]] == ["Notes", "Prevalence", "Cost", "Sources"]
     assert (
         wb["Contents"]["A4"].hyperlink.location == "'Notes'!A1"
         or "Notes" in wb["Contents"]["A4"].hyperlink.target

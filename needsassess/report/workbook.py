@@ -201,6 +201,8 @@ def _write_frame(ws: Worksheet, table: Table, header_row: int, widths: dict[int,
         for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), 1):
             cell = ws.cell(row=r, column=j)
             _set_value(cell, value)
+            if cell.value == NOT_AVAILABLE:
+                cell.alignment = Alignment(horizontal="right")
             fmt = table.formats.get(column)
             if fmt and isinstance(cell.value, int | float):
                 cell.number_format = fmt
@@ -268,6 +270,9 @@ def _add_chart(
     else:
         obj = BarChart()
         obj.type = "bar" if chart.kind == "bar" else "col"
+        if chart.kind == "bar":  # list categories top to bottom in table order, values along the bottom
+            obj.x_axis.scaling.orientation = "maxMin"
+            obj.y_axis.crosses = "max"
     obj.title = chart.title
     obj.y_axis.title = chart.y_title or None
     obj.x_axis.title = chart.x_title or None
