@@ -1,0 +1,619 @@
+"""What a strategy draft says, as data: every section's values from the assessment, and its charts.
+
+`build_context(assessment, options)` returns a plain dict of values the estimators already computed,
+rounded for publication or suppressed, plus the charts (PNG with alt text). Each section in SECTIONS
+builds its own part, or returns why it is left out; a left-out section is listed in a note, never
+filled with blanks. The templates (rendered by report/draft.py) only place and phrase these values:
+there is no arithmetic in a template and no figure typed into one.
+
+The statutory framing follows the area code: the Domestic Abuse Act 2021 Part 4 in England (E codes),
+the Violence against Women, Domestic Abuse and Sexual Violence (Wales) Act 2015 in Wales (W codes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from needsassess import __version__
+from needsassess.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from needsassess.config import AssessmentConfig
+    from needsassess.pipeline import Assessment
+    from needsassess.prevalence import PrevalenceResult
+    from needsassess.report.charts import ChartImage
+
+FORMATS = ("md", "html", "docx")
+CHART_SCHEME = "chart:"  # templates refer to charts as chart:<id>; each writer resolves them
+
+
+# --------------------------------------------------------------------------------------------------------
+# Statutory framing, chosen from the area code (E = England, W = Wales).
+# Part 4 of the Domestic Abuse Act 2021 applies in England only; in Wales local strategies are made under
+# the Violence against Women, Domestic Abuse and Sexual Violence (Wales) Act 2015 (s.5).
+
+FRAMING: dict[str, dict[str, str]] = {
+    "england": {
+        "country": "England",
+        "nation": "England",
+        "act": "the Domestic Abuse Act 2021",
+        "duty": "Part 4 of the Domestic Abuse Act 2021",
+        "duty_summary": (
+            "Part 4 of the Domestic Abuse Act 2021 requires each tier one local authority in England to "
+            "assess the need for accommodation-based support for victims of domestic abuse and their "
+            "children, to publish a strategy for providing that support, to give effect to it, and to "
+            "report on it each year to the Ministry of Housing, Communities and Local Government"
+        ),
+        "board": "the Domestic Abuse Local Partnership Board",
+        "accommodation_title": "Safe accommodation (Part 4 of the Domestic Abuse Act 2021)",
+        "accommodation_framing": (
+            "Under Part 4 of the Domestic Abuse Act 2021 this assessment of the need for support in safe "
+            "accommodation informs the local safe accommodation strategy and the annual return to the "
+            "Ministry of Housing, Communities and Local Government."
+        ),
+    },
+    "wales": {
+        "country": "Wales",
+        "nation": "Wales",
+        "act": "the Violence against Women, Domestic Abuse and Sexual Violence (Wales) Act 2015",
+        "duty": "section 5 of the Violence against Women, Domestic Abuse and Sexual Violence (Wales) Act 2015",
+        "duty_summary": (
+            "Section 5 of the Violence against Women, Domestic Abuse and Sexual Violence (Wales) Act 2015 "
+            "requires each local authority and local health board in Wales to prepare and publish a local "
+            "strategy, following statutory guidance from the Welsh Government, and to review it after each "
+            "local government election"
+        ),
+        "board": "the regional VAWDASV partnership board",
+        "accommodation_title": "Safe accommodation and support",
+        "accommodation_framing": (
+            "Part 4 of the Domestic Abuse Act 2021 does not apply in Wales. Accommodation-based support is "
+            "planned through the local strategy under the Violence against Women, Domestic Abuse and "
+            "Sexual Violence (Wales) Act 2015, alongside Welsh Government housing support funding."
+        ),
+    },
+    "other": {
+        "country": "",
+        "nation": "the area",
+        "act": "",
+        "duty": "",
+        "duty_summary": "",
+        "board": "the local partnership",
+        "accommodation_title": "Safe accommodation",
+        "accommodation_framing": (
+            "The area code is not an English or Welsh one, so no statutory framing is given; the national "
+            "rates used describe England and Wales."
+        ),
+    },
+}
+
+
+def framing_for(area_code: str) -> dict[str, str]:
+    """The statutory framing for an area: England (E codes), Wales (W codes) or none."""
+    code = (area_code or "").strip().upper()
+    key = "england" if code.startswith("E") else "wales" if code.startswith("W") else "other"
+    return {"key": key, **FRAMING[key]}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Options
+
+
+@dataclass
+class DraftOptions:
+    """What to draft: formats, consultation mode, version, date, sections, templates, questions."""
+
+    formats: tuple[str, ...] = FORMATS
+    consultation: bool = False
+    version: str = "0.1"
+    date: dt.date | None = None
+    sections: list[str] | None = None  # ids from SECTIONS; None means every section
+    templates_dir: Path | None = None
+    questions: list[str] | None = None  # None means the questions in templates/sections/questions.md.j2
+    respond_by: str = ""
+    contact: str = ""
+    enabled: bool = True
+
+    @classmethod
+    def from_config(cls, config: AssessmentConfig) -> DraftOptions:
+        """Read and check the [draft] section of assessment.toml; every problem is reported at once."""
+        section = config.section("draft")
+        problems: list[Problem] = []
+        known = {
+            "enabled",
+            "formats",
+            "consultation",
+            "version",
+            "date",
+            "sections",
+            "templates",
+            "questions",
+            "respond_by",
+            "contact",
+        }
+        for key in sorted(set(section) - known):
+            problems.append(
+                Problem(
+                    "unknown-key",
+                    f"[draft] {key} is not a setting; expected one of {', '.join(sorted(known))}",
+                )
+            )
+        options = cls()
+        formats = section.get("formats", list(FORMATS))
+        if isinstance(formats, str):
+            formats = [formats]
+        bad = [f for f in formats if f not in FORMATS] if isinstance(formats, list) else [formats]
+        if bad or not formats:
+            problems.append(
+                Problem(
+                    "bad-value", f"[draft] formats = {formats!r}; expected a list of {', '.join(FORMATS)}"
+                )
+            )
+        else:
+            options.formats = tuple(dict.fromkeys(formats))
+        for key in ("consultation", "enabled"):
+            value = section.get(key, getattr(options, key))
+            if not isinstance(value, bool):
+                problems.append(Problem("bad-value", f"[draft] {key} = {value!r}; expected true or false"))
+            else:
+                setattr(options, key, value)
+        version = section.get("version", options.version)
+        if isinstance(version, bool) or not isinstance(version, str | int | float):
+            problems.append(
+                Problem("bad-value", f'[draft] version = {version!r}; expected text such as "0.3"')
+            )
+        else:
+            options.version = str(version)
+        date = section.get("date")
+        if date is not None:
+            try:
+                options.date = parse_date(date)
+            except ValueError as exc:
+                problems.append(Problem("bad-value", f"[draft] {exc}"))
+        sections = section.get("sections")
+        if sections is not None:
+            try:
+                options.sections = check_sections(sections)
+            except ValueError as exc:
+                problems.append(Problem("bad-value", f"[draft] {exc}"))
+        templates = section.get("templates")
+        if templates is not None:
+            path = config.resolve(str(templates))
+            if not path.is_dir():
+                problems.append(
+                    Problem("missing-folder", f"[draft] templates folder {templates} not found ({path})")
+                )
+            options.templates_dir = path
+        questions = section.get("questions")
+        if questions is not None:
+            if not isinstance(questions, list) or not all(
+                isinstance(q, str) and q.strip() for q in questions
+            ):
+                problems.append(Problem("bad-value", "[draft] questions must be a list of questions as text"))
+            else:
+                options.questions = [q.strip() for q in questions]
+        for key in ("respond_by", "contact"):
+            value = section.get(key, "")
+            if not isinstance(value, str | dt.date):
+                problems.append(Problem("bad-value", f"[draft] {key} = {value!r}; expected text"))
+            else:
+                setattr(options, key, _long_date(value) if isinstance(value, dt.date) else value)
+        if problems:
+            raise ConfigError(config.path, problems)
+        return options
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"date = {value!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def check_sections(sections: Any) -> list[str]:
+    """Section ids, checked against SECTIONS; accepts a list or "a,b,c"."""
+    if isinstance(sections, str):
+        sections = [s for s in re.split(r"[,\s]+", sections) if s]
+    if not isinstance(sections, list) or not sections:
+        raise ValueError(f"sections = {sections!r}; expected a list of section names")
+    ids = [s.id for s in SECTIONS]
+    unknown = [s for s in sections if s not in ids]
+    if unknown:
+        raise ValueError(
+            f"unknown section{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"expected some of {', '.join(ids)}"
+        )
+    return list(dict.fromkeys(sections))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Context: already-computed, already-rounded values; the templates add words, never arithmetic.
+
+
+class _Charts:
+    """Charts drawn for one draft; templates see only {src, alt, title}."""
+
+    def __init__(self) -> None:
+        self.images: dict[str, ChartImage] = {}
+
+    def add(self, image: ChartImage) -> dict[str, str]:
+        self.images[image.id] = image
+        return {"src": f"{CHART_SCHEME}{image.id}", "alt": _alt(image.alt), "title": image.title}
+
+
+@dataclass
+class _State:
+    assessment: Assessment
+    charts: _Charts
+    left_out: list[dict[str, str]] = field(default_factory=list)
+
+
+# A section builder returns its part of the context, or a string: why the section is left out.
+Builder = Callable[[_State], "dict[str, Any] | str"]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    id: str
+    title: str
+    build: Builder
+
+    @property
+    def template(self) -> str:
+        return f"sections/{self.id}.md.j2"
+
+
+def _introduction(state: _State) -> dict[str, Any]:
+    """What the assessment drew on, as phrases for "this needs assessment brings together ..."."""
+    a = state.assessment
+    sources = []
+    publishers = list(
+        dict.fromkeys(str(p.meta["publisher"]) for p in a.packs.values() if p.meta.get("publisher"))
+    )
+    if publishers:
+        sources.append("national figures published by " + and_list([_organisation(p) for p in publishers]))
+    population = a.population
+    if population is not None:
+        year = population.years[0] if population.years else None
+        sources.append(
+            f"the mid-{year} population estimates for {_md_text(a.area_name)}"
+            if year
+            else f"population estimates for {_md_text(a.area_name)}"
+        )
+    return {"sources": sources or ["the data supplied"]}
+
+
+def _organisation(name: str) -> str:
+    """'Office for National Statistics' -> 'the Office for National Statistics'; 'NSPCC' stays as it is."""
+    first = name.split(" ", 1)[0]
+    return f"the {name}" if first in {"Office", "Home", "Ministry", "Department", "National"} else name
+
+
+def and_list(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _survey_name(result: PrevalenceResult) -> str:
+    """'Crime Survey for England and Wales, year ending March 2015' from the pack title before its colon."""
+    title = result.pack.title
+    return title.split(":", 1)[0].strip() if ":" in title else title
+
+
+def _prevalence(state: _State) -> dict[str, Any] | str:
+    from needsassess.prevalence import SINGLE_RATE
+
+    results = []
+    for result in state.assessment.prevalence:
+        e = result.estimates[result.estimates["method"] == SINGLE_RATE]
+        e = e[e["sex"].isin(["female", "male"])]
+        if e.empty:
+            continue
+        measures, populations = [], {}
+        for measure in dict.fromkeys(e["measure"]):
+            rows = {r["sex"]: r for r in e[e["measure"] == measure].to_dict("records")}
+            item: dict[str, Any] = {"id": measure, "label": next(iter(rows.values()))["label"]}
+            for sex, key in (("female", "women"), ("male", "men")):
+                row = rows.get(sex)
+                item[key] = None if row is None else int(row["rounded"])
+                item[f"{key}_rate"] = None if row is None else float(row["rate_pct"]) / 100
+                has_range = row is not None and row["rounded_low"] == row["rounded_low"]
+                item[f"{key}_range"] = (
+                    {"low": int(row["rounded_low"]), "high": int(row["rounded_high"])}  # type: ignore[index]
+                    if has_range
+                    else None
+                )
+                if row is not None:
+                    populations.setdefault(key, int(row["population"]))
+            statuses = {r["status"] for r in rows.values()}
+            item["status"] = (
+                "verified" if statuses == {"verified"} else ", ".join(sorted(statuses - {"verified"}))
+            )
+            item["sexes"] = [k for s, k in (("female", "women"), ("male", "men")) if s in rows]
+            measures.append(item)
+        not_verified = [m for m in measures if m["status"] != "verified"]
+        chart_rows = [m for m in measures if m["women"] is not None or m["men"] is not None]
+        from needsassess.report.charts import bar_chart
+
+        chart = state.charts.add(
+            bar_chart(
+                f"prevalence_by_sex_{len(results) + 1}",
+                f"Estimated victims aged {result.ages.label} by sex, {result.area_name}",
+                [m["label"] for m in chart_rows],
+                {"Women": [m["women"] for m in chart_rows], "Men": [m["men"] for m in chart_rows]},
+                axis_label="Estimated residents (rounded)",
+            )
+        )
+        results.append(
+            {
+                "pack": result.pack.id,
+                "survey": _survey_name(result),
+                "publisher": str(result.pack.meta.get("publisher", "")),
+                "period": str(result.pack.meta.get("period", "")),
+                "ages": result.ages.label,
+                "population_year": result.year,
+                "population": populations,
+                "measures": measures,
+                "headline": next((m for m in measures if m["id"] == "da_last_year"), measures[0]),
+                "has_intervals": result.has_intervals,
+                "not_verified": not_verified,
+                "rounding": result.rounding.describe(),
+                "not_estimated": [
+                    {"measure": m.replace("_", " "), "reason": why} for m, why in result.not_estimated
+                ],
+                "table": _table(
+                    ["Measure", "Women", "Men", "Survey rate, women", "Survey rate, men"],
+                    [
+                        [
+                            m["label"],
+                            _count_text(m["women"]),
+                            _count_text(m["men"]),
+                            _rate_text(m["women_rate"]),
+                            _rate_text(m["men_rate"]),
+                        ]
+                        for m in measures
+                    ],
+                    numeric=(1, 2, 3, 4),
+                ),
+                "chart": chart,
+            }
+        )
+    if not results:
+        return (
+            "no estimates of adult victims by sex were made; add a survey pack to [prevalence] packs "
+            "in assessment.toml"
+        )
+    return {"results": results}
+
+
+def _quality(state: _State) -> dict[str, Any]:
+    a = state.assessment
+    rounding = next((r.rounding.describe() for r in a.prevalence), "")
+    not_verified = []
+    for pack in a.packs.values():
+        for row in pack.data.to_dict("records"):
+            if row["status"] != "verified":
+                not_verified.append(
+                    {"pack": pack.id, "figure": _figure_name(pack, row), "status": row["status"]}
+                )
+    not_estimated = [
+        {"pack": r.pack.id, "measure": m.replace("_", " "), "reason": why}
+        for r in a.prevalence
+        for m, why in r.not_estimated
+    ]
+    no_intervals = [r.pack.id for r in a.prevalence if not r.has_intervals]
+    preset = str(a.config.section("disclosure").get("preset", "lt5"))
+    return {
+        "rounding": rounding,
+        "not_verified": not_verified,
+        "not_estimated": not_estimated,
+        "no_intervals": no_intervals,
+        "disclosure_preset": preset,
+        "warnings": list(a.warnings),
+        "left_out": list(state.left_out),
+        "uses_survey": bool(a.prevalence),
+    }
+
+
+def _figure_name(pack: Any, row: dict[str, Any]) -> str:
+    """A pack row in words: 'Partner abuse since age 16, women aged 16-59'."""
+    from needsassess.prevalence import MEASURE_LABELS
+
+    if row.get("measure"):
+        measure = str(row["measure"])
+        name = pack.measures.get(measure) or MEASURE_LABELS.get(measure, measure.replace("_", " "))
+        who = {"female": "women", "male": "men"}.get(str(row.get("sex")), "people")
+        extra = f" ({str(row['population']).replace('_', ' ')})" if row.get("population") else ""
+        return f"{name}, {who}{extra} aged {row.get('age_band', '')}".strip()
+    parts = [str(row[k]).replace("_", " ") for k in ("item", "category", "year") if row.get(k)]
+    return ", ".join(parts) or "a figure"
+
+
+def _sources(state: _State) -> dict[str, Any]:
+    a = state.assessment
+    packs = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "publisher": str(p.meta.get("publisher", "")),
+            "publication": str(p.meta.get("publication", "")),
+            "table": str(p.meta.get("table", "")),
+            "period": str(p.meta.get("period", "")),
+            "url": str(p.meta.get("url", "")),
+            "licence": str(p.meta.get("licence", "")),
+            "not_verified": [st for st in p.statuses if st != "verified"],
+        }
+        for p in a.packs.values()
+    ]
+    inputs = [{"role": i.role, "file": i.path.name, "detail": i.detail, "sha256": i.sha256} for i in a.inputs]
+    return {"packs": packs, "inputs": inputs, "tool_version": __version__}
+
+
+def _not_yet(what: str, how: str) -> Builder:
+    """A section whose data this assessment does not have: say so, and how to supply it."""
+
+    def build(state: _State) -> str:
+        return f"{what}; {how}"
+
+    return build
+
+
+SECTIONS: list[SectionSpec] = [
+    SectionSpec("introduction", "Introduction and statutory context", _introduction),
+    SectionSpec("prevalence", "Estimated prevalence", _prevalence),
+    SectionSpec(
+        "cost",
+        "Cost to the area",
+        _not_yet("no cost estimate in this assessment", "the cost stage supplies it"),
+    ),
+    SectionSpec(
+        "reporting",
+        "Who victims report to, and the reach funnel",
+        _not_yet(
+            "no police or service counts to compare with the estimates", "the reach stage supplies them"
+        ),
+    ),
+    SectionSpec(
+        "police",
+        "The police picture",
+        _not_yet("no police incident data in this assessment", "the police stage supplies it"),
+    ),
+    SectionSpec(
+        "victims",
+        "Profile and needs of victims",
+        _not_yet("no agency client data in this assessment", "the client profile stage supplies it"),
+    ),
+    SectionSpec(
+        "perpetrators",
+        "Perpetrators",
+        _not_yet("no perpetrator records in this assessment", "the client profile stage supplies them"),
+    ),
+    SectionSpec(
+        "children",
+        "Children and young people",
+        _not_yet(
+            "no estimate of children living with domestic abuse and no police or agency data about children",
+            "add the NSPCC pack to [prevalence] or supply police and agency data",
+        ),
+    ),
+    SectionSpec(
+        "barriers",
+        "Groups facing additional barriers",
+        _not_yet("no client profile and no survey rates by group", "the client profile stage supplies them"),
+    ),
+    SectionSpec(
+        "accommodation",
+        "Safe accommodation",
+        _not_yet(
+            "no safe accommodation returns in this assessment", "the client profile stage supplies them"
+        ),
+    ),
+    SectionSpec(
+        "provision",
+        "Provision against benchmarks",
+        _not_yet("no service provision figures in this assessment", "the provision stage supplies them"),
+    ),
+    SectionSpec("quality", "Data quality and limitations", _quality),
+    SectionSpec("sources", "Sources", _sources),
+]
+
+
+def section_ids() -> list[str]:
+    return [s.id for s in SECTIONS]
+
+
+@dataclass
+class DraftContext:
+    """The values the templates see, and the charts they refer to."""
+
+    values: dict[str, Any]
+    charts: dict[str, ChartImage]
+
+
+def build_context(assessment: Assessment, options: DraftOptions | None = None) -> DraftContext:
+    """Collect every section's values from the assessment; sections without data are listed, not filled."""
+    options = options or DraftOptions()
+    wanted = options.sections or section_ids()
+    state = _State(assessment, _Charts())
+    included = []
+    values: dict[str, Any] = {}
+    for spec in SECTIONS:
+        if spec.id not in wanted:
+            continue
+        data = spec.build(state)
+        if isinstance(data, str):
+            state.left_out.append({"id": spec.id, "title": spec.title, "reason": data})
+            continue
+        values[spec.id] = data
+        included.append({"id": spec.id, "title": spec.title, "template": spec.template})
+    config = assessment.config
+    date = options.date or assessment.created.date()
+    values.update(
+        {
+            "title": _md_text(config.title),
+            "author": _md_text(config.author),
+            "protective_marking": config.protective_marking,
+            "area": {"name": _md_text(assessment.area_name), "code": assessment.area_code},
+            "framing": framing_for(assessment.area_code),
+            "draft": {
+                "consultation": options.consultation,
+                "version": options.version,
+                "date": _long_date(date),
+                "questions": options.questions,
+                "respond_by": options.respond_by,
+                "contact": _md_text(options.contact),
+                "tool_version": __version__,
+            },
+            "sections": included,
+            "left_out": state.left_out,
+        }
+    )
+    return DraftContext(values, state.charts.images)
+
+
+def _long_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _md_text(text: str) -> str:
+    """Text from an input file or setting, with Markdown's own characters escaped."""
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", str(text))
+
+
+def _alt(text: str) -> str:
+    return " ".join(str(text).replace("[", "(").replace("]", ")").split())
+
+
+def _count_text(value: Any) -> str:
+    if value is None:
+        return "not available"
+    if isinstance(value, str):
+        return value
+    from needsassess.phrasing import count_phrase
+
+    return count_phrase(value, "none")
+
+
+def _rate_text(share: float | None) -> str:
+    if share is None:
+        return "not available"
+    from needsassess.phrasing import percent
+
+    return percent(share, 1)
+
+
+def _table(columns: list[str], rows: list[list[str]], numeric: tuple[int, ...] = ()) -> dict[str, Any]:
+    """A table for the `table` macro: cells are text already; `numeric` columns are right-aligned."""
+    clean = [[_md_text(c) if i == 0 else str(c).replace("|", "\\|") for i, c in enumerate(r)] for r in rows]
+    align = ["right" if i in numeric else "left" for i in range(len(columns))]
+    return {"columns": columns, "rows": clean, "align": align}
