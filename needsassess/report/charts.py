@@ -11,7 +11,7 @@ pyplot, so nothing global is touched and `needsassess --help` stays fast.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,19 +34,18 @@ class ChartImage:
         return f"{self.id}.png"
 
 
-def _fmt(value: float, money: bool = False, share: bool = False) -> str:
-    if share:
-        return f"{value:.0%}"
-    if money:
-        return f"£{value:,.0f}"
+Formatter = Callable[[float], str]
+
+
+def _count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _listing(categories: Sequence[str], series: dict[str, Sequence[float | None]], **fmt: bool) -> str:
+def _listing(categories: Sequence[str], series: dict[str, Sequence[float | None]], fmt: Formatter) -> str:
     parts = []
     for i, category in enumerate(categories):
         bits = [
-            f"{name.lower()} {_fmt(values[i], **fmt)}" if len(series) > 1 else _fmt(values[i], **fmt)
+            f"{name.lower()} {fmt(values[i])}" if len(series) > 1 else fmt(values[i])  # type: ignore[arg-type]
             for name, values in series.items()
             if values[i] is not None
         ]
@@ -82,11 +81,15 @@ def bar_chart(
     series: dict[str, Sequence[float | None]],
     *,
     axis_label: str = "",
-    money: bool = False,
-    share: bool = False,
+    fmt: Formatter = _count,
+    axis_fmt: Formatter | None = None,
     kind: str = "Bar chart",
 ) -> ChartImage:
-    """Horizontal bars, one group per category and one colour per series, values written on the bars."""
+    """Horizontal bars, one group per category and one colour per series, values written on the bars.
+
+    `fmt` writes each value on its bar and in the alt text (e.g. phrasing.money_phrase, so the chart
+    says "£2.07 million" as the text does); `axis_fmt` labels the axis (default: `fmt`).
+    """
     from matplotlib.ticker import FuncFormatter
 
     figure, ax = _figure(len(categories) * max(1, len(series)))
@@ -101,18 +104,18 @@ def bar_chart(
         ax.barh(ys, xs, height=height * 0.92, color=COLOURS[j % len(COLOURS)], label=name)
         for y, v in zip(ys, values, strict=True):
             if v is not None:
-                ax.text(v + top * 0.01, y, _fmt(v, money, share), va="center", fontsize=8)
+                ax.text(v + top * 0.01, y, fmt(v), va="center", fontsize=8)
     ax.set_yticks(positions, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.18)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _fmt(v, money, share)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: (axis_fmt or fmt)(v)))
     ax.tick_params(axis="x", labelsize=8)
     if axis_label:
         ax.set_xlabel(axis_label, fontsize=8)
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
     ax.set_title(title, fontsize=10, loc="left")
-    alt = f"{kind}: {title}. {_listing(categories, series, money=money, share=share)}."
+    alt = f"{kind}: {title}. {_listing(categories, series, fmt)}."
     return ChartImage(chart_id, title, alt, _png(figure))
 
 
@@ -142,14 +145,14 @@ def line_chart(
     step = max(1, len(periods) // 12)
     ax.set_xticks(xs[::step], [periods[i] for i in xs[::step]], fontsize=7, rotation=45, ha="right")
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _fmt(v)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _count(v)))
     ax.tick_params(axis="y", labelsize=8)
     if axis_label:
         ax.set_ylabel(axis_label, fontsize=8)
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10, loc="left")
-    alt = f"Line chart: {title}. {_listing(periods, series)}."
+    alt = f"Line chart: {title}. {_listing(periods, series, _count)}."
     return ChartImage(chart_id, title, alt, _png(figure))
 
 
