@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from needsassess.prevalence import PrevalenceResult
 
 DEFLATOR_PACK = "hmt-gdp-deflators"
+FALLBACK_DEFLATOR_PACK = "gdp-deflator-uk-worldbank"
 NOT_AVAILABLE = "not available"
 TOTAL = "total"
 NOT_BROKEN_DOWN = "not_broken_down"
@@ -382,15 +383,13 @@ def financial_year(value: Any) -> str:
 
 
 def find_deflators(ref: str | None = None, extra_dirs: list[Path] | None = None) -> Pack | None:
-    """Load a deflator pack by id or folder; None when no id is given and the default pack is absent.
-
-    needsassess ships no deflator series (none could be cited), so the default usually resolves to None
-    and uplift_factor then says which pack is missing.
-    """
+    """Load a deflator pack by id or folder; by default HM Treasury's if the user has added it, else the
+    shipped stand-in derived from the World Bank calendar-year series; None if neither is present."""
     if ref is None:
-        if DEFLATOR_PACK not in available_packs(extra_dirs):
+        packs = available_packs(extra_dirs)
+        ref = next((p for p in (DEFLATOR_PACK, FALLBACK_DEFLATOR_PACK) if p in packs), None)
+        if ref is None:
             return None
-        ref = DEFLATOR_PACK
     return load_pack(ref, extra_dirs, Kind.DEFLATORS)
 
 
@@ -409,8 +408,8 @@ def uplift_factor(deflators: Pack | None, from_year: Any, to_year: Any) -> float
             Problem(
                 "missing-deflators",
                 f'no pack "{DEFLATOR_PACK}" (kind deflators) to uplift {start} prices to {end}; '
-                "needsassess ships no deflator series, so add your own pack of HM Treasury GDP deflators "
-                "(columns year, index) or leave the price year out to report costs in the pack's own prices",
+                "add a pack of HM Treasury GDP deflators (columns year, index) or leave the price year out "
+                "to report costs in the pack's own prices",
             ),
         )
     _check_kind(deflators, Kind.DEFLATORS)

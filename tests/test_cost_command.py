@@ -99,10 +99,9 @@ def test_cost_uplifts_with_a_deflator_pack(tmp_path: Path):
             'Error: negative-count.csv, row 4, column "Count": count is -3; counts must be >= 0\n',
         ),
         (
-            ["--crimes", str(CRIMES), "--price-year", "2023/24"],
-            'Error: no pack "hmt-gdp-deflators" (kind deflators) to uplift 2015/16 prices to 2023/24; '
-            "needsassess ships no deflator series, so add your own pack of HM Treasury GDP deflators "
-            "(columns year, index) or leave the price year out to report costs in the pack's own prices\n",
+            ["--crimes", str(CRIMES), "--price-year", "2024/25"],
+            'Error: price year 2024/25 is beyond the deflator series in pack "gdp-deflator-uk-worldbank", '
+            "which covers 2010/11 to 2023/24\n",
         ),
         (
             ["--crimes", str(CRIMES), "--price-year", "2030/31", "--deflators", "test-deflators"],
@@ -263,8 +262,8 @@ def test_run_uplifts_with_a_deflator_pack_from_pack_dirs(sample: Path, tmp_path:
             "packs: csew-2015-16to59\n",
         ),
         (
-            '[cost]\nprice_year = "2023/24"\n',
-            'Error: no pack "hmt-gdp-deflators" (kind deflators) to uplift 2016/17 prices to 2023/24;',
+            '[cost]\nprice_year = "2026/27"\n',
+            'Error: price year 2026/27 is beyond the deflator series in pack "gdp-deflator-uk-worldbank", ',
         ),
     ],
 )

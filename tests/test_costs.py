@@ -81,8 +81,20 @@ def test_uplift_from_a_year_missing_inside_the_series_is_an_error():
     )
 
 
-def test_no_deflator_pack_ships():
-    assert find_deflators() is None
+def test_default_deflators_are_the_shipped_stand_in_until_hm_treasury_is_added(tmp_path):
+    assert find_deflators().id == "gdp-deflator-uk-worldbank"
+    hmt = tmp_path / "hmt-gdp-deflators"
+    hmt.mkdir()
+    toml = (DATA / "test-deflators" / "pack.toml").read_text().replace('"test-deflators"', '"hmt-gdp-deflators"')
+    (hmt / "pack.toml").write_text(toml)
+    for f in (DATA / "test-deflators").glob("*.csv"):
+        (hmt / f.name).write_text(f.read_text())
+    assert find_deflators(extra_dirs=[tmp_path]).id == "hmt-gdp-deflators"
+
+
+def test_shipped_deflators_uplift_2016_17_to_2023_24():
+    """0.75 x 2016 + 0.25 x 2017 = 90.3; 0.75 x 2023 + 0.25 x 2024 = 113.925 (calendar index 2020 = 100)."""
+    assert uplift_factor(find_deflators(), "2016/17", "2023/24") == pytest.approx(113.925 / 90.3)
 
 
 def test_a_deflator_pack_is_found_by_folder():
@@ -100,8 +112,8 @@ def test_uplift_without_a_deflator_pack_names_the_missing_pack():
         uplift_factor(None, "2016/17", "2023/24")
     assert str(err.value) == (
         'no pack "hmt-gdp-deflators" (kind deflators) to uplift 2016/17 prices to 2023/24; '
-        "needsassess ships no deflator series, so add your own pack of HM Treasury GDP deflators "
-        "(columns year, index) or leave the price year out to report costs in the pack's own prices"
+        "add a pack of HM Treasury GDP deflators (columns year, index) or leave the price year out "
+        "to report costs in the pack's own prices"
     )
 
 
