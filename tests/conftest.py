@@ -83,3 +83,17 @@ def tidy_csv(tmp_path: Path) -> Path:
     path = tmp_path / "tidy.csv"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite the expected outputs in tests/golden/ from the current code (review the diff).",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

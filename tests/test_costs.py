@@ -85,7 +85,9 @@ def test_default_deflators_are_the_shipped_stand_in_until_hm_treasury_is_added(t
     assert find_deflators().id == "gdp-deflator-uk-worldbank"
     hmt = tmp_path / "hmt-gdp-deflators"
     hmt.mkdir()
-    toml = (DATA / "test-deflators" / "pack.toml").read_text().replace('"test-deflators"', '"hmt-gdp-deflators"')
+    toml = (
+        (DATA / "test-deflators" / "pack.toml").read_text().replace('"test-deflators"', '"hmt-gdp-deflators"')
+    )
     (hmt / "pack.toml").write_text(toml)
     for f in (DATA / "test-deflators").glob("*.csv"):
         (hmt / f.name).write_text(f.read_text())

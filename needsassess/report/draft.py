@@ -113,19 +113,35 @@ def _filters() -> dict[str, Callable[..., str]]:
 
 
 def _render(env: Any, name: str, values: dict[str, Any]) -> str:
-    from jinja2 import TemplateError, TemplateNotFound
+    """Render one template; any failure names the template and line where it happened."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
     from jinja2.exceptions import SecurityError
 
     try:
-        return env.get_template(name).render(values)
+        return str(env.get_template(name).render(values))
     except TemplateNotFound as exc:
         raise DraftError(f"template {exc.name} not found in the templates folder") from None
-    except SecurityError as exc:
-        raise DraftError(f"template {name}: not allowed in the sandbox: {exc}") from None
+    except TemplateSyntaxError as exc:
+        raise DraftError(f"template {exc.name or name}, line {exc.lineno}: {exc.message}") from None
     except TemplateError as exc:
-        where = getattr(exc, "name", None) or name
-        line = getattr(exc, "lineno", None)
-        raise DraftError(f"template {where}{f', line {line}' if line else ''}: {exc.message}") from None
+        where = _template_frame(exc, env) or name
+        problem = f"not allowed in the sandbox: {exc}" if isinstance(exc, SecurityError) else str(exc.message)
+        raise DraftError(f"template {where}: {problem}") from None
+
+
+def _template_frame(exc: BaseException, env: Any) -> str:
+    """'sections/prevalence.md.j2, line 2': the innermost template frame of a rendering error."""
+    bases = [Path(p).resolve() for loader in env.loader.loaders for p in loader.searchpath]
+    found = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            path = Path(filename).resolve()
+            name = next((path.relative_to(b).as_posix() for b in bases if path.is_relative_to(b)), path.name)
+            found = f"{name}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
 
 
 def render_section(context: DraftContext, section_id: str, templates: Path | None = None) -> str:
