@@ -31,6 +31,11 @@ class AssessmentConfig:
     protective_marking: str
     author: str
     raw: dict[str, Any] = field(default_factory=dict)
+    # `population = { nomis = "E06000001", year = 2024 }`: fetch the population from NOMIS instead of a file.
+    population_nomis: str | None = None
+    # Run options, not read from the file: cached downloads only, and where the cache lives.
+    offline: bool = False
+    cache_dir: Path | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -70,16 +75,42 @@ def load_config(path: str | Path) -> AssessmentConfig:
             )
         )
     assessment = raw.get("assessment", {})
+    if isinstance(assessment, dict) and isinstance(assessment.get("population"), dict):
+        # `population = { nomis = ... }` written under [assessment]: TOML files it there, users mean [population].
+        if "population" in raw:
+            problems.append(
+                Problem(
+                    "bad-value", "population is given twice, in [assessment] and as [population]; keep one"
+                )
+            )
+        else:
+            raw["population"] = assessment.pop("population")
     population = raw.get("population", {})
     area = assessment.get("area")
     if not area:
         problems.append(Problem("missing-key", '[assessment] needs area = "<GSS code or name>"'))
     pop_file = population.get("file") if isinstance(population, dict) else None
-    if not pop_file and not (isinstance(population, dict) and population.get("nomis")):
-        problems.append(Problem("missing-key", '[population] needs file = "<path to the population file>"'))
+    nomis = population.get("nomis") if isinstance(population, dict) else None
+    if not pop_file and not nomis:
+        problems.append(
+            Problem(
+                "missing-key",
+                '[population] needs file = "<path to the population file>", or nomis = "<GSS code>" '
+                "to download the ONS estimates from NOMIS",
+            )
+        )
+    if pop_file and nomis:
+        problems.append(Problem("bad-value", "[population] gives both file and nomis; keep one"))
+    if nomis is not None and (not isinstance(nomis, str) or not nomis.strip()):
+        problems.append(
+            Problem("bad-value", f'[population] nomis = {nomis!r}; expected a GSS code such as "E06000001"')
+        )
     year = population.get("year") if isinstance(population, dict) else None
-    if year is not None and not isinstance(year, int):
-        problems.append(Problem("bad-value", f"[population] year = {year!r}; expected a year such as 2015"))
+    if nomis and isinstance(year, str) and year.strip().lower() == "latest":
+        year = None  # the latest year NOMIS has
+    elif year is not None and not isinstance(year, int):
+        expected = 'a year such as 2024, or "latest"' if nomis else "a year such as 2015"
+        problems.append(Problem("bad-value", f"[population] year = {year!r}; expected {expected}"))
     if problems:
         raise ConfigError(path, problems)
     base = path.parent
@@ -105,4 +136,5 @@ def load_config(path: str | Path) -> AssessmentConfig:
         protective_marking=str(assessment.get("protective_marking", "OFFICIAL")),
         author=str(assessment.get("author", "")),
         raw=raw,
+        population_nomis=nomis.strip() if isinstance(nomis, str) and nomis.strip() else None,
     )

@@ -49,6 +49,24 @@ class InputFile:
 
 
 @dataclass
+class Download:
+    """Public data fetched over the network (or read from the download cache) for this run."""
+
+    role: str
+    title: str
+    detail: str
+    sources: list[dict[str, Any]]  # url, retrieved (ISO), from_cache, sha256 of the body
+
+    @property
+    def from_cache(self) -> bool:
+        return bool(self.sources) and all(s["from_cache"] for s in self.sources)
+
+    @property
+    def retrieved(self) -> str:
+        return min(str(s["retrieved"]) for s in self.sources) if self.sources else ""
+
+
+@dataclass
 class Assessment:
     """Everything a run computed; writers read this and nothing else."""
 
@@ -59,6 +77,7 @@ class Assessment:
     prevalence: list[PrevalenceResult] = field(default_factory=list)
     costs: list[CostResult] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
+    downloads: list[Download] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -92,6 +111,11 @@ Stage = Callable[[Assessment], None]
 
 def population_stage(assessment: Assessment) -> None:
     config = assessment.config
+    if config.population_nomis:
+        everything = _population_from_nomis(assessment)
+        assessment.all_areas = everything
+        assessment.population = select_area(everything, config.area)
+        return
     if config.population_file is None:
         raise config.error("missing-key", '[population] needs file = "<path>"')
     everything = read_population(
@@ -110,6 +134,28 @@ def population_stage(assessment: Assessment) -> None:
     )
 
 
+def _population_from_nomis(assessment: Assessment) -> Population:
+    """`population = { nomis = CODE, year = Y }`: the ONS estimates from NOMIS, or the cached copy offline."""
+    from needsassess.http import Fetcher
+    from needsassess.nomis import DATASET, OFFLINE_HINT, SOURCE_TITLE, fetch_population
+    from needsassess.population import population_from_frame
+
+    config = assessment.config
+    assert config.population_nomis is not None
+    with Fetcher(cache_dir=config.cache_dir, offline=config.offline, offline_hint=OFFLINE_HINT) as fetcher:
+        fetched = fetch_population(config.population_nomis, config.population_year, fetcher=fetcher)
+        cached_body = fetcher.cache_paths(fetched.sources[0]["url"])[0]
+    assessment.downloads.append(
+        Download(
+            "population",
+            SOURCE_TITLE,
+            f"{fetched.area.name} ({fetched.area.code}), mid-{fetched.year}, {fetched.total:,} people",
+            fetched.sources,
+        )
+    )
+    return population_from_frame(fetched.frame, cached_body, f"nomis-api {DATASET}")
+
+
 def prevalence_stage(assessment: Assessment) -> None:
     section = assessment.config.section("prevalence")
     if section.get("enabled", True) is False:
@@ -124,8 +170,10 @@ def prevalence_stage(assessment: Assessment) -> None:
         )
     try:
         rounding = parse_rounding(section.get("rounding"))
-    except ValueError as exc:
-        raise ConfigError(assessment.config.path, Problem("bad-value", f"[prevalence] {exc}")) from None
+    except ConfigError as exc:
+        raise ConfigError(
+            assessment.config.path, [Problem(p.slug, f"[prevalence] {p.message}") for p in exc.problems]
+        ) from None
     assert assessment.population is not None
     for ref in packs:
         pack = assessment.use_pack(ref, Kind.PREVALENCE)
@@ -334,6 +382,10 @@ def build_manifest(assessment: Assessment, outputs: list[Path]) -> dict[str, Any
             {"role": i.role, "path": str(i.path), "sha256": i.sha256, "detail": i.detail}
             for i in assessment.inputs
         ],
+        "downloads": [
+            {"role": d.role, "title": d.title, "detail": d.detail, "requests": d.sources}
+            for d in assessment.downloads
+        ],
         "packs": [
             {
                 "id": p.id,
@@ -353,6 +405,12 @@ def build_manifest(assessment: Assessment, outputs: list[Path]) -> dict[str, Any
 def summary_lines(assessment: Assessment) -> list[str]:
     """A few lines for the terminal after a run: what was estimated and anything to check."""
     lines = [f"{assessment.config.title}", f"Area: {assessment.area_name} ({assessment.area_code})"]
+    for d in assessment.downloads:
+        if d.from_cache:
+            why = "offline" if assessment.config.offline else "cache"
+            lines.append(f"{d.role.capitalize()}: {d.detail}; cached copy ({why}), retrieved {d.retrieved}")
+        else:
+            lines.append(f"{d.role.capitalize()}: {d.detail}; downloaded {d.retrieved}")
     for result in assessment.prevalence:
         for measure in ("da_last_year", "da_since_16"):
             women, men = result.headline(measure, "female"), result.headline(measure, "male")

@@ -83,6 +83,11 @@ def read_population(path: str | Path, sheet: str | None = None, year: int | None
     return _pick_year(population, year)
 
 
+def population_from_frame(frame: pd.DataFrame, path: str | Path, layout: str) -> Population:
+    """A Population from a frame already in the tidy columns, such as estimates fetched from NOMIS."""
+    return Population(_finish(frame[COLUMNS].copy()), Path(path), layout)
+
+
 def select_area(population: Population, area: str) -> Population:
     """Keep one area, chosen by GSS code or name (case-insensitive); unknown areas list the closest names."""
     frame = population.frame

@@ -189,9 +189,10 @@ def estimate_prevalence(
     )
     for col in ("low", "high", "ci_low_pct", "ci_high_pct"):
         estimates[col] = estimates[col].astype("float64")
-    estimates["rounded"] = [round_for_publication(x, rounding) for x in estimates["estimate"]]
-    estimates["rounded_low"] = [round_for_publication(x, rounding) for x in estimates["low"]]
-    estimates["rounded_high"] = [round_for_publication(x, rounding) for x in estimates["high"]]
+    for column, target in (("estimate", "rounded"), ("low", "rounded_low"), ("high", "rounded_high")):
+        estimates[target] = [
+            float(round_for_publication(x, rounding)) if x == x else float("nan") for x in estimates[column]
+        ]
     estimates = estimates[ESTIMATE_COLUMNS]
     year = frame["year"].iloc[0]
     return PrevalenceResult(

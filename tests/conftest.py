@@ -1,11 +1,14 @@
-"""Shared fixtures: small population files in each real layout, built fresh for every test."""
+"""Shared fixtures: small population files in each real layout, built fresh for every test, and a local
+replay server standing in for NOMIS and Fingertips (see tests/replay.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from replay import Replay, start
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "northmere"
@@ -97,3 +100,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def replay(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
+    """A local server on 127.0.0.1 replaying recorded answers; env points needsassess at it."""
+    state = Replay()
+    server = start(state)
+    monkeypatch.setenv("NEEDSASSESS_NOMIS_URL", state.nomis)
+    monkeypatch.setenv("NEEDSASSESS_FINGERTIPS_URL", state.fingertips)
+    monkeypatch.setenv("NEEDSASSESS_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setattr("needsassess.http.DEFAULT_BACKOFF", 0.0)
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens: what an offline machine sees."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

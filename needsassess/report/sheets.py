@@ -459,11 +459,23 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
     figure_frame = pd.DataFrame(
         figures, columns=["Pack", "Figure", "Value", "Status", "Source", "URL", "Note"]
     )
+    downloaded = [
+        {
+            "Role": f"{d.role} (downloaded)",
+            "File": s["url"],
+            "Detail": f"{d.title}; {d.detail}; retrieved {s['retrieved']}"
+            + ("; cached copy" if s["from_cache"] else ""),
+            "SHA-256": s["sha256"],
+        }
+        for d in assessment.downloads
+        for s in d.sources
+    ]
     inputs = pd.DataFrame(
         [
             {"Role": i.role, "File": i.path.name, "Detail": i.detail, "SHA-256": i.sha256}
             for i in assessment.inputs
-        ],
+        ]
+        + downloaded,
         columns=["Role", "File", "Detail", "SHA-256"],
     )
     tables = [
@@ -483,10 +495,11 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
         ),
         Table(
             "sources_inputs",
-            "Local input files",
+            "Local input files and downloads" if downloaded else "Local input files",
             inputs,
-            "files named in the assessment configuration",
-            widths={"SHA-256": 66},
+            "files named in the assessment configuration"
+            + ("; downloads with their URL and retrieval date (UTC)" if downloaded else ""),
+            widths={"SHA-256": 66, "File": 50} if downloaded else {"SHA-256": 66},
         ),
     ]
     return [

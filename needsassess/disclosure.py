@@ -1,0 +1,589 @@
+"""Small-number suppression for published tables: primary, secondary, shares, and a log of why.
+
+A table about a handful of people can identify them, so counts 1-4 are shown as "<5" (or another
+preset's rule), and further cells are hidden so a hidden count cannot be worked back from the totals.
+
+How a reader is assumed to attack a table (the model every check below uses):
+
+- a visible count is exact (for `nhsd`, the unrounded value is used: a stricter test than the reader's);
+- the primary marker ("<5") means 1 to threshold-1 (0 to threshold-1 when zeros are suppressed too);
+- the secondary marker ("*") means a count the algorithm hid to protect another. The algorithm only
+  ever hides, as secondary, a visible non-zero count, so "*" means at least the threshold. The method is
+  public, so the reader is assumed to know that. If both markers are the same, the reader knows only
+  that the count is at least 1;
+- every row and column with a declared total is an equation: cells add up to the total.
+
+The guarantees, each checked after every change until nothing changes:
+
+1. no visible count is in 1..threshold-1 (primary suppression);
+2. no equation has exactly one hidden entry (the classic subtraction attack): the smallest visible
+   non-zero cell of that row or column is hidden too, or the total when no cell is left;
+3. no hidden cell is fixed by the equations taken together: x_i is determined exactly when the unit
+   vector e_i lies in the row space of the constraint matrix restricted to the hidden entries; this
+   catches two-dimensional patterns that pass check 2 (a hidden cell bridging two closed groups);
+4. no hidden cell is pinned to one value by bounds: intervals from the markers are propagated through
+   the equations ("<5", "<5" in a row whose hidden part is 2 must be 1 and 1; "<5", "*" adding to 6
+   must be 1 and 5), and another cell is hidden when one is pinned.
+
+Zeros: a visible zero is never hidden to protect another cell. A zero is usually structural or known
+(no men in a women's refuge), so hiding it reveals nothing and protects nothing; the next smallest
+non-zero count is hidden instead. If a table cannot be protected cell by cell (say four people, one in
+each of four categories, with the total itself below five) the whole table is withheld: every cell,
+zeros included, shows the secondary marker.
+
+Check 4 is per equation, propagated to a fixed point (capped at 100 sweeps); it is sound but not the
+full linear-programming attack of tau-argus, and a narrow range (1 or 2) is allowed as long as it is not
+a single value. Margins must add up: a multi-response total (people with any abuse type) is not a
+margin; leave it out of the table and use it as a share denominator column instead.
+
+`nhsd` follows NHS Digital's HES rule (since 2018): 1-7 as "*", every other count rounded to the
+nearest 5, shares from the rounded figures, and no secondary suppression (the rounding replaced it).
+Set `secondary=True` on the rule to add it anyway.
+
+Unsuppressed counts stay in the caller's frame; `Disclosed.display` is what writers publish.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from needsassess.errors import ConfigError, InputError, Problem
+from needsassess.rounding import round_half_up
+
+_VISIBLE, _PRIMARY, _SECONDARY, _WITHHELD = 0, 1, 2, 3
+_MAX_SWEEPS = 100
+
+
+class Preset(StrEnum):
+    """Named disclosure rules an assessment can choose."""
+
+    LT5 = "lt5"
+    NHSD = "nhsd"
+    ONS10 = "ons10"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A disclosure rule: which counts are hidden, how they and their protectors are shown.
+
+    `threshold` is the smallest count shown: counts 1..threshold-1 are hidden.
+    `round_to` rounds every shown count to a multiple (nhsd: 5), halves up.
+    `share_marker` shows a hidden share; "<5" in a percentage column would read as "under 5%", so it is
+    "*" in every preset.
+    """
+
+    name: str
+    threshold: int
+    marker: str
+    secondary_marker: str = "*"
+    share_marker: str = "*"
+    round_to: int = 1
+    suppress_zero: bool = False
+    secondary: bool = True
+
+    def __post_init__(self) -> None:
+        problems = []
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, int) or self.threshold < 3:
+            problems.append(
+                Problem(
+                    "disclosure-bad-threshold",
+                    f"disclosure threshold {self.threshold!r} must be a whole number of 3 or more; "
+                    "with 2, a hidden count could only be 1",
+                )
+            )
+        if isinstance(self.round_to, bool) or not isinstance(self.round_to, int) or self.round_to < 1:
+            problems.append(
+                Problem("disclosure-bad-rounding", f"round_to {self.round_to!r} must be 1 or more")
+            )
+        for name in ("marker", "secondary_marker", "share_marker"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
+                problems.append(Problem("disclosure-bad-marker", f"{name} must be a non-empty string"))
+        if problems:
+            raise ConfigError(None, problems)
+
+    @property
+    def lowest_hidden(self) -> int:
+        return 0 if self.suppress_zero else 1
+
+    @property
+    def primary_reason(self) -> str:
+        return f"primary: {self.lowest_hidden}-{self.threshold - 1}"
+
+    def is_primary(self, n: int) -> bool:
+        """True when the count itself is too small to show."""
+        return self.lowest_hidden <= n < self.threshold
+
+    def shown(self, n: int) -> int:
+        """The figure published for a count that is not hidden."""
+        return int(round_half_up(n, self.round_to)) if self.round_to > 1 else int(n)
+
+
+PRESETS: dict[Preset, Rule] = {
+    Preset.LT5: Rule("lt5", threshold=5, marker="<5"),
+    Preset.NHSD: Rule("nhsd", threshold=8, marker="*", round_to=5, secondary=False),
+    Preset.ONS10: Rule("ons10", threshold=10, marker="<10"),
+}
+DEFAULT_RULE = PRESETS[Preset.LT5]
+
+
+def get_rule(preset: str | Preset = Preset.LT5, *, threshold: int | None = None) -> Rule:
+    """Return a preset rule, optionally with its own threshold ("lt5" with 10 hides 1-9 as "<10")."""
+    try:
+        key = Preset(str(preset).strip().lower())
+    except ValueError:
+        names = ", ".join(p.value for p in Preset)
+        raise ConfigError(
+            None,
+            Problem("unknown-disclosure-preset", f'no disclosure preset "{preset}". Available: {names}.'),
+        ) from None
+    rule = PRESETS[key]
+    if threshold is None or threshold == rule.threshold:
+        return rule
+    marker = f"<{threshold}" if rule.marker.startswith("<") else rule.marker
+    return dataclasses.replace(
+        rule, name=f"{rule.name}, threshold {threshold}", threshold=threshold, marker=marker
+    )
+
+
+@dataclass(frozen=True)
+class SuppressionEntry:
+    """Why one cell is hidden. The hidden value itself is never logged."""
+
+    table: str
+    row: str
+    column: str
+    kind: str  # primary | secondary | share | withheld
+    reason: str
+
+
+@dataclass
+class Disclosed:
+    """A table ready to publish: display values (ints, floats for shares, marker strings) and why."""
+
+    display: pd.DataFrame
+    suppressed: pd.DataFrame
+    log: list[SuppressionEntry] = field(default_factory=list)
+    rule: Rule = DEFAULT_RULE
+    withheld: bool = False
+
+
+def format_count(n: int, rule: Rule = DEFAULT_RULE) -> int | str:
+    """Show one count on its own (no totals to protect): 3 -> "<5", 12 -> 12 (nhsd: 12 -> 10)."""
+    count = _as_count(n)
+    if count is None:
+        raise InputError(None, Problem("not-a-count", f"{n!r} is not a count; expected a whole number >= 0"))
+    return rule.marker if rule.is_primary(count) else rule.shown(count)
+
+
+def suppress_counts(
+    counts: pd.Series | Sequence[int],
+    rule: Rule = DEFAULT_RULE,
+    *,
+    total: Hashable | None = None,
+    name: str = "",
+) -> pd.Series:
+    """Suppress one column of counts; `total` labels its total entry, if any, for secondary suppression."""
+    series = counts if isinstance(counts, pd.Series) else pd.Series(list(counts))
+    column = series.name if series.name is not None else "count"
+    frame = series.to_frame(name=column)
+    return apply_disclosure(frame, rule, table_name=name, total_row=total).display[column]
+
+
+def apply_disclosure(
+    table: pd.DataFrame,
+    rule: Rule = DEFAULT_RULE,
+    *,
+    table_name: str = "",
+    total_row: Hashable | None = None,
+    total_col: Hashable | None = None,
+    shares: Mapping[str, tuple[Hashable, Hashable | None]] | None = None,
+) -> Disclosed:
+    """Apply a disclosure rule to a table of counts with optional margins, and add suppressed shares.
+
+    `table`: index = row labels, every column a count. `total_row`/`total_col` label the margins, which
+    must add up. `shares` maps a new column to (numerator column, denominator column); a denominator of
+    None means the numerator column's total row. Shares are fractions (0-1) of the published figures
+    (the rounded ones under nhsd), or None when the denominator is 0.
+    """
+    name = table_name or "table"
+    counts = _validate(table, name, total_row, total_col)
+    rows, cols = list(table.index), list(table.columns)
+    grid = _Grid(counts, rows, cols, _lines(rows, cols, total_row, total_col))
+    status = np.where([[rule.is_primary(v) for v in r] for r in counts], _PRIMARY, _VISIBLE).reshape(-1)
+    log = [
+        SuppressionEntry(name, *grid.where(int(k)), "primary", rule.primary_reason)
+        for k in np.flatnonzero(status == _PRIMARY)
+    ]
+    withheld = False
+    if rule.secondary and grid.lines:
+        withheld = _protect(grid, status, rule, name, log)
+
+    display = pd.DataFrame(index=table.index, columns=table.columns, dtype=object)
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for k, s in enumerate(status):
+        i, j = divmod(k, len(cols))
+        if s == _VISIBLE:
+            display.iat[i, j] = rule.shown(counts[i][j])
+        else:
+            display.iat[i, j] = rule.marker if s == _PRIMARY else rule.secondary_marker
+            mask.iat[i, j] = True
+    if shares:
+        _add_shares(display, mask, shares, total_row, rule, name, log, withheld)
+    return Disclosed(display=display, suppressed=mask, log=log, rule=rule, withheld=withheld)
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+
+def _as_count(v: object) -> int | None:
+    if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real):
+        return None
+    f = float(v)
+    if not math.isfinite(f) or f < 0 or not f.is_integer():
+        return None
+    return int(v) if isinstance(v, numbers.Integral) else int(f)
+
+
+def _shown(v: object) -> str:
+    return repr(v) if isinstance(v, str) else str(v)
+
+
+def _validate(
+    table: pd.DataFrame, name: str, total_row: Hashable | None, total_col: Hashable | None
+) -> list[list[int]]:
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise InputError(None, Problem("empty-table", f'table "{name}" has no rows or no columns'))
+    problems: list[Problem] = []
+    if not table.index.is_unique:
+        problems.append(Problem("duplicate-row", f'table "{name}" has two rows with the same label'))
+    if not table.columns.is_unique:
+        problems.append(Problem("duplicate-column", f'table "{name}" has two columns with the same label'))
+    if total_row is not None and total_row not in table.index:
+        problems.append(Problem("missing-total", f'table "{name}" has no total row "{total_row}"'))
+    if total_col is not None and total_col not in table.columns:
+        problems.append(Problem("missing-total", f'table "{name}" has no total column "{total_col}"'))
+    if problems:
+        raise InputError(None, problems)
+    counts: list[list[int]] = []
+    for i, label in enumerate(table.index):
+        row: list[int] = []
+        for j, col in enumerate(table.columns):
+            v = table.iat[i, j]
+            c = _as_count(v)
+            if c is None:
+                problems.append(
+                    Problem(
+                        "not-a-count",
+                        f'table "{name}", row "{label}", column "{col}": {_shown(v)} is not a count; '
+                        "expected a whole number >= 0",
+                    )
+                )
+                c = 0
+            row.append(c)
+        counts.append(row)
+    if problems:
+        raise InputError(None, problems)
+    rows, cols = list(table.index), list(table.columns)
+    if total_col is not None:
+        tc = cols.index(total_col)
+        for i, label in enumerate(rows):
+            got = sum(v for j, v in enumerate(counts[i]) if j != tc)
+            if got != counts[i][tc]:
+                problems.append(
+                    Problem(
+                        "total-mismatch",
+                        f'table "{name}", row "{label}": the cells add up to {got} but the total column '
+                        f'"{total_col}" says {counts[i][tc]}',
+                    )
+                )
+    if total_row is not None:
+        tr = rows.index(total_row)
+        for j, col in enumerate(cols):
+            got = sum(counts[i][j] for i in range(len(rows)) if i != tr)
+            if got != counts[tr][j]:
+                problems.append(
+                    Problem(
+                        "total-mismatch",
+                        f'table "{name}", column "{col}": the cells add up to {got} but the total row '
+                        f'"{total_row}" says {counts[tr][j]}',
+                    )
+                )
+    if problems:
+        raise InputError(None, problems)
+    return counts
+
+
+# --- the equations a reader can use ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One row or column with a declared total: sum(cells) - total = 0."""
+
+    kind: str  # "row" or "column"
+    label: str
+    cells: tuple[int, ...]
+    total: int
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        return (*self.cells, self.total)
+
+
+@dataclass
+class _Grid:
+    counts: list[list[int]]
+    rows: list[Hashable]
+    cols: list[Hashable]
+    lines: list[_Line]
+
+    def __post_init__(self) -> None:
+        self.values = np.array(self.counts, dtype=np.int64).reshape(-1)
+        self.margins = {line.total for line in self.lines}
+        self.lines_of: dict[int, list[_Line]] = {}
+        for line in self.lines:
+            for k in line.members:
+                self.lines_of.setdefault(k, []).append(line)
+        self.matrix = np.zeros((len(self.lines), len(self.values)))
+        for r, line in enumerate(self.lines):
+            self.matrix[r, list(line.cells)] = 1.0
+            self.matrix[r, line.total] = -1.0
+
+    def where(self, k: int) -> tuple[str, str]:
+        i, j = divmod(k, len(self.cols))
+        return str(self.rows[i]), str(self.cols[j])
+
+
+def _lines(
+    rows: list[Hashable], cols: list[Hashable], total_row: Hashable, total_col: Hashable
+) -> list[_Line]:
+    n = len(cols)
+    lines = []
+    if total_col is not None:
+        tc = cols.index(total_col)
+        for i, label in enumerate(rows):
+            cells = tuple(i * n + j for j in range(n) if j != tc)
+            if cells:
+                lines.append(_Line("row", str(label), cells, i * n + tc))
+    if total_row is not None:
+        tr = rows.index(total_row)
+        for j, label in enumerate(cols):
+            cells = tuple(i * n + j for i in range(len(rows)) if i != tr)
+            if cells:
+                lines.append(_Line("column", str(label), cells, tr * n + j))
+    return lines
+
+
+# --- secondary suppression ---------------------------------------------------------------------------
+
+
+def _protect(grid: _Grid, status: np.ndarray, rule: Rule, name: str, log: list[SuppressionEntry]) -> bool:
+    """Hide cells until checks 2-4 of the module docstring hold; True if the table had to be withheld."""
+
+    def hide(k: int, reason: str) -> None:
+        status[k] = _SECONDARY
+        row, col = grid.where(k)
+        log.append(SuppressionEntry(name, row, col, "secondary", reason))
+
+    while True:
+        changed = False
+        for line in grid.lines:  # check 2: one hidden entry in a row or column
+            if sum(1 for k in line.members if status[k]) == 1:
+                options = _candidates(grid, status, [line])
+                if not options:
+                    return _withhold(grid, status, name, log, line.members[0])
+                hide(options[0], f"secondary: protects {line.kind} {line.label}")
+                changed = True
+        if changed:
+            continue
+
+        pinned = _pinned(grid, status, rule)  # check 4: a hidden value fixed by bounds
+        if pinned:
+            k = pinned[0]
+            options = _candidates(grid, status, grid.lines_of[k]) + _candidates(grid, status, grid.lines)
+            chosen = _first_that_frees(options, k, lambda s: _pinned(grid, s, rule), status)
+            if chosen is None:  # the markers themselves give it away: four "<5" cells under a "<5" total
+                return _withhold(grid, status, name, log, k)
+            hide(chosen, f"secondary: protects {_reason_place(grid, k, chosen)} (narrow range)")
+            continue
+
+        determined = _determined(grid, status)  # check 3: a hidden value fixed by the equations
+        if determined:
+            k = determined[0]
+            options = _candidates(grid, status, grid.lines_of[k]) + _candidates(grid, status, grid.lines)
+            chosen = _first_that_frees(options, k, lambda s: _determined(grid, s), status)
+            if chosen is None:
+                # No single cell frees it: hide the smallest in its lines (or anywhere) and look again.
+                # Hiding every non-zero entry leaves nothing determined, so this ends.
+                if not options:
+                    return _withhold(grid, status, name, log, k)
+                chosen = options[0]
+            hide(chosen, f"secondary: protects {_reason_place(grid, k, chosen)}")
+            continue
+        return False
+
+
+def _candidates(grid: _Grid, status: np.ndarray, lines: Iterable[_Line]) -> list[int]:
+    """Visible non-zero entries of these lines: cells before totals, then smallest first, then in order."""
+    found = {k for line in lines for k in line.members if not status[k] and grid.values[k] > 0}
+    return sorted(found, key=lambda k: (k in grid.margins, int(grid.values[k]), k))
+
+
+def _first_that_frees(
+    options: list[int], k: int, exposed: Callable[[np.ndarray], list[int]], status: np.ndarray
+) -> int | None:
+    """The first option whose hiding takes cell k out of `exposed`, or None when no single option does."""
+    seen: set[int] = set()
+    for c in options:
+        if c in seen:
+            continue
+        seen.add(c)
+        trial = status.copy()
+        trial[c] = _SECONDARY
+        if k not in exposed(trial):
+            return c
+    return None
+
+
+def _reason_place(grid: _Grid, protected: int, chosen: int) -> str:
+    shared = [line for line in grid.lines_of[protected] if chosen in line.members]
+    if shared:
+        return f"{shared[0].kind} {shared[0].label}"
+    row, col = grid.where(protected)
+    return f"row {row}, column {col}"
+
+
+def _withhold(grid: _Grid, status: np.ndarray, name: str, log: list[SuppressionEntry], exposed: int) -> bool:
+    """Hide every cell, zeros too, behind one marker: the last resort when cells cannot be protected."""
+    status[:] = _WITHHELD
+    row, col = grid.where(exposed)
+    reason = f"withheld: row {row}, column {col} cannot be protected cell by cell; merge small categories"
+    log.clear()
+    for k in range(len(status)):
+        log.append(SuppressionEntry(name, *grid.where(k), "withheld", reason))
+    return True
+
+
+def _bounds(grid: _Grid, status: np.ndarray, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
+    """What a reader knows about each entry from the display alone (see the module docstring)."""
+    lo = grid.values.astype(float)
+    hi = grid.values.astype(float)
+    primary, secondary = status == _PRIMARY, status == _SECONDARY
+    if rule.secondary_marker == rule.marker:  # the reader cannot tell a small count from its protector
+        hidden = primary | secondary
+        lo[hidden], hi[hidden] = rule.lowest_hidden, math.inf
+        return lo, hi
+    lo[primary], hi[primary] = rule.lowest_hidden, rule.threshold - 1
+    lo[secondary], hi[secondary] = rule.threshold, math.inf
+    return lo, hi
+
+
+def _pinned(grid: _Grid, status: np.ndarray, rule: Rule) -> list[int]:
+    """Hidden entries whose interval shrinks to one value when bounds are pushed through the equations."""
+    lo, hi = _bounds(grid, status, rule)
+    for _ in range(_MAX_SWEEPS):
+        changed = False
+        for line in grid.lines:
+            hidden = [k for k in line.members if status[k]]
+            if not hidden:
+                continue
+            for k in hidden:
+                # cells - total = 0, so a cell = total - other cells and the total = sum of cells
+                # cells - total = 0: the total is the sum of the cells, a cell is the total less the others.
+                # Lower bounds are always finite, so no inf - inf arises.
+                if k == line.total:
+                    new_lo = sum(lo[c] for c in line.cells)
+                    new_hi = sum(hi[c] for c in line.cells)
+                else:
+                    others = [c for c in line.cells if c != k]
+                    new_lo = lo[line.total] - sum(hi[c] for c in others)
+                    new_hi = hi[line.total] - sum(lo[c] for c in others)
+                if new_lo > lo[k]:
+                    lo[k], changed = new_lo, True
+                if new_hi < hi[k]:
+                    hi[k], changed = new_hi, True
+        if not changed:
+            break
+    assert np.all(lo <= hi), "bounds crossed: the margins cannot add up"
+    return [int(k) for k in np.flatnonzero(status) if lo[k] == hi[k]]
+
+
+def _determined(grid: _Grid, status: np.ndarray) -> list[int]:
+    """Hidden entries the equations fix exactly: no null-space vector of the hidden part moves them."""
+    hidden = np.flatnonzero(status)
+    if hidden.size == 0:
+        return []
+    sub = grid.matrix[:, hidden]
+    sub = sub[np.any(sub != 0, axis=1)]
+    if sub.shape[0] == 0:
+        return []
+    _, s, vt = np.linalg.svd(sub)
+    tol = max(sub.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0)
+    rank = int(np.sum(s > tol))
+    null = vt[rank:].T
+    free = np.linalg.norm(null, axis=1) > 1e-9 if null.size else np.zeros(hidden.size, dtype=bool)
+    return [int(k) for k, f in zip(hidden, free, strict=True) if not f]
+
+
+# --- shares ------------------------------------------------------------------------------------------
+
+
+def _add_shares(
+    display: pd.DataFrame,
+    mask: pd.DataFrame,
+    shares: Mapping[str, tuple[Hashable, Hashable | None]],
+    total_row: Hashable | None,
+    rule: Rule,
+    name: str,
+    log: list[SuppressionEntry],
+    withheld: bool,
+) -> None:
+    problems = []
+    for share, (num, den) in shares.items():
+        if share in display.columns:
+            problems.append(Problem("duplicate-column", f'table "{name}" already has a column "{share}"'))
+        for col in (num, den):
+            if col is not None and col not in display.columns:
+                problems.append(
+                    Problem("missing-column", f'table "{name}" has no column "{col}" for share "{share}"')
+                )
+        if den is None and total_row is None:
+            problems.append(
+                Problem(
+                    "missing-total",
+                    f'share "{share}" is of the total row, but table "{name}" has no total row',
+                )
+            )
+    if problems:
+        raise InputError(None, problems)
+    for share, (num, den) in shares.items():
+        values: list[object] = []
+        hidden: list[bool] = []
+        for label in display.index:
+            den_at = (label, den) if den is not None else (total_row, num)
+            if withheld:
+                reason = next(e.reason for e in log if e.kind == "withheld")
+            elif mask.at[label, num]:
+                reason = "share of suppressed count"
+            elif mask.at[den_at]:
+                reason = "share with suppressed denominator"
+            else:
+                d = display.at[den_at]
+                values.append(None if d == 0 else display.at[label, num] / d)
+                hidden.append(False)
+                continue
+            values.append(rule.share_marker)
+            hidden.append(True)
+            log.append(
+                SuppressionEntry(name, str(label), str(share), "withheld" if withheld else "share", reason)
+            )
+        display[share] = pd.Series(values, index=display.index, dtype=object)
+        mask[share] = hidden
