@@ -523,3 +523,32 @@ def test_bad_draft_section_fails_before_anything_is_written(sample: Path, tmp_pa
     assert result.exit_code == 2
     assert "[draft] formats = ['pdf']; expected a list of md, html, docx" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------------------------------------
+# Children and groups facing additional barriers, from survey packs
+
+
+def test_children_and_barriers_from_survey_packs(tmp_path: Path) -> None:
+    packs = '[prevalence]\npacks = ["csew-2015-16to59", "nspcc-radford-2011", "csew-2020-disability"]\n'
+    text = _draft(_config(tmp_path, "E06000001", packs))
+    assert (
+        "Research published by the NSPCC found that one in seven children and young people aged 0-17 (14.2%) "
+        "have lived with domestic violence between adults in their home"
+    ) in text
+    assert "this is equivalent to 2,600 of them" in text
+    assert "An estimated 1,000 men in Testshire were victims of domestic abuse in the last year" in text
+    assert "almost one third of all estimated victims (32%)" in text
+    assert "- 17.5% of disabled women aged 16-59, against 6.7% of women who are not disabled;" in text
+    assert "leave out residents aged 60 and over entirely" in text
+
+
+def test_share_of_reads_before_a_noun(sample_assessment, tmp_path: Path) -> None:
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "sources.md.j2").write_text(
+        "{% for p in [0.142, 0.32, 0.5, 0.77] %}{{ p | share_of }} clients; {% endfor %}\n"
+    )
+    text = render_section(build_context(sample_assessment), "sources", tmp_path)
+    assert text == (
+        "one in seven clients; almost one third of clients; half of clients; more than three quarters of clients;\n"
+    )

@@ -101,8 +101,14 @@ def _filters() -> dict[str, Callable[..., str]]:
             return phrasing.suppressed_phrase(value)
         return phrasing.count_phrase(value, "none")  # values arrive already rounded for publication
 
+    def share_of(value: float) -> str:
+        """The share as it stands before a plural noun: "one in seven children", "almost one third of children"."""
+        words = phrasing.share_phrase(value)
+        return words if " in " in words else f"{words} of"
+
     return {
         "share": phrasing.share_phrase,
+        "share_of": share_of,
         "percent": phrasing.percent,
         "money": phrasing.money_phrase,
         "per_head": phrasing.per_head_phrase,
@@ -166,9 +172,8 @@ def render_markdown(context: DraftContext, templates: Path | None = None) -> str
 
 def _tidy(text: str) -> str:
     """At most one blank line between blocks, no trailing spaces, one newline at the end."""
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip("\n") + "\n"
+    text = re.sub(r"[ \t]+\n", "\n", text.strip("\n") + "\n")
+    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 NUMBER_PREFIX = re.compile(r"^(\d+(?:\.\d+)+) ")

@@ -294,7 +294,11 @@ def _introduction(state: _State) -> dict[str, Any]:
 def _organisation(name: str) -> str:
     """'Office for National Statistics' -> 'the Office for National Statistics'; 'NSPCC' stays as it is."""
     first = name.split(" ", 1)[0]
-    return f"the {name}" if first in {"Office", "Home", "Ministry", "Department", "National"} else name
+    if first in {"Office", "Home", "Ministry", "Department", "National"} or (
+        name.isupper() and " " not in name
+    ):
+        return f"the {name}"
+    return name
 
 
 def and_list(items: list[str]) -> str:
@@ -396,6 +400,92 @@ def _prevalence(state: _State) -> dict[str, Any] | str:
     return {"results": results}
 
 
+def _children(state: _State) -> dict[str, Any] | str:
+    """Children living with domestic abuse: survey rates applied to local children (e.g. NSPCC)."""
+    from needsassess.prevalence import SINGLE_RATE
+
+    a = state.assessment
+    estimates = []
+    for result in a.prevalence:
+        e = result.estimates
+        rows = e[(e["measure"] == "child_exposed_dv") & (e["method"] == SINGLE_RATE)]
+        for row in rows.to_dict("records"):
+            estimates.append(
+                {
+                    "publisher": _organisation(str(result.pack.meta.get("publisher", ""))),
+                    "publication": str(result.pack.meta.get("publication", "")),
+                    "ages": str(row["age_band"]),
+                    "rate": float(row["rate_pct"]) / 100,
+                    "estimate": int(row["rounded"]),
+                    "children": int(row["population"]),
+                    "status": str(row["status"]),
+                }
+            )
+    if not estimates:
+        return (
+            "no estimate of children living with domestic abuse and no police or agency data about "
+            'children; add "nspcc-radford-2011" to [prevalence] packs'
+        )
+    return {"estimates": estimates}
+
+
+def _barriers(state: _State) -> dict[str, Any] | str:
+    """What the data can and cannot say about groups who face additional barriers."""
+    from needsassess.packs import parse_age_band
+    from needsassess.prevalence import SINGLE_RATE
+
+    a = state.assessment
+    adult = [r for r in a.prevalence if (r.estimates["measure"] == "da_last_year").any()]
+    adult = [r for r in adult if {"female", "male"} <= set(r.estimates["sex"])]
+    male = None
+    older = None
+    if adult:
+        r = adult[0]
+        women, men = r.headline("da_last_year", "female"), r.headline("da_last_year", "male")
+        e = r.estimates
+        rows = e[(e["measure"] == "da_last_year") & (e["method"] == SINGLE_RATE)]
+        exact = {row["sex"]: float(row["estimate"]) for row in rows.to_dict("records")}
+        if women is not None and men is not None and exact.get("female", 0) + exact.get("male", 0) > 0:
+            male = {
+                "men": int(men),
+                "women": int(women),
+                "share": exact["male"] / (exact["female"] + exact["male"]),
+                "survey": _survey_name(r),
+            }
+        older = {
+            "ages": r.ages.label,
+            "covered": r.ages.is_open,
+            "from": None if r.ages.is_open else r.ages.high + 1,
+            "survey": _survey_name(r),
+        }
+    disability = []
+    for r in a.prevalence:
+        data = r.pack.data
+        rows = data[
+            (data["measure"] == "da_last_year") & data["population"].isin(["disabled", "not_disabled"])
+        ]
+        for sex in ("female", "male", "all"):
+            pair = {
+                str(x["population"]): float(x["rate_pct"]) / 100
+                for x in rows[rows["sex"] == sex].to_dict("records")
+                if parse_age_band(x["age_band"]) == r.pack.base_band
+            }
+            if {"disabled", "not_disabled"} <= set(pair):
+                disability.append(
+                    {
+                        "who": {"female": "women", "male": "men", "all": "adults"}[sex],
+                        "disabled": pair["disabled"],
+                        "not_disabled": pair["not_disabled"],
+                        "ages": r.ages.label,
+                        "survey": _survey_name(r),
+                        "status": ", ".join(sorted(set(rows[rows["sex"] == sex]["status"]))),
+                    }
+                )
+    if male is None and not disability:
+        return "no survey estimates by sex or group and no client profile to compare with the population"
+    return {"male": male, "older": older, "disability": disability}
+
+
 def _rounding_rule(assessment: Assessment) -> Any:
     """The publication rounding of this assessment ([prevalence] rounding), for counts in the text."""
     from needsassess.rounding import DEFAULT_ROUNDING, parse_rounding
@@ -404,7 +494,7 @@ def _rounding_rule(assessment: Assessment) -> Any:
         return assessment.prevalence[0].rounding
     try:
         return parse_rounding(assessment.config.section("prevalence").get("rounding"))
-    except ValueError:
+    except (ValueError, ConfigError):
         return DEFAULT_ROUNDING
 
 
@@ -504,27 +594,60 @@ def _quality(state: _State) -> dict[str, Any]:
     rounding = next((r.rounding.describe() for r in a.prevalence), "")
     not_verified = []
     for pack in a.packs.values():
-        for row in pack.data.to_dict("records"):
-            if row["status"] != "verified":
-                not_verified.append(
-                    {"pack": pack.id, "figure": _figure_name(pack, row), "status": row["status"]}
-                )
+        rows = [r for r in pack.data.to_dict("records") if r["status"] != "verified"]
+        if rows:
+            names = list(dict.fromkeys(_figure_name(pack, r) for r in rows))
+            not_verified.append(
+                {
+                    "pack": pack.id,
+                    "title": pack.title,
+                    "count": len(rows),
+                    "total": len(pack.data),
+                    "statuses": sorted({str(r["status"]) for r in rows}),
+                    "figures": names if len(names) <= 3 else [],
+                }
+            )
     not_estimated = [
         {"pack": r.pack.id, "measure": m.replace("_", " "), "reason": why}
         for r in a.prevalence
         for m, why in r.not_estimated
     ]
-    no_intervals = [r.pack.id for r in a.prevalence if not r.has_intervals]
-    preset = str(a.config.section("disclosure").get("preset", "lt5"))
+    no_intervals = list(dict.fromkeys(_survey_name(r) for r in a.prevalence if not r.has_intervals))
     return {
         "rounding": rounding,
         "not_verified": not_verified,
         "not_estimated": not_estimated,
         "no_intervals": no_intervals,
-        "disclosure_preset": preset,
-        "warnings": list(a.warnings),
+        "disclosure": _disclosure(a),
         "left_out": list(state.left_out),
         "uses_survey": bool(a.prevalence),
+    }
+
+
+def disclosure_rule(assessment: Assessment) -> Any:
+    """The small-number rule of this assessment ([disclosure] preset and threshold)."""
+    from needsassess.disclosure import DEFAULT_RULE, get_rule
+    from needsassess.errors import NeedsAssessError
+
+    section = assessment.config.section("disclosure")
+    try:
+        return get_rule(section.get("preset", "lt5"), threshold=section.get("threshold"))
+    except NeedsAssessError:
+        return DEFAULT_RULE  # the stages that publish counts report the bad setting themselves
+
+
+def _disclosure(assessment: Assessment) -> dict[str, Any]:
+    from needsassess.phrasing import suppressed_phrase
+
+    rule = disclosure_rule(assessment)
+    return {
+        "preset": rule.name,
+        "lowest": rule.lowest_hidden,
+        "highest": rule.threshold - 1,
+        "marker": rule.marker,
+        "marker_words": suppressed_phrase(rule.marker, rule),
+        "round_to": rule.round_to if rule.round_to > 1 else None,
+        "secondary": rule.secondary,
     }
 
 
@@ -597,19 +720,8 @@ SECTIONS: list[SectionSpec] = [
         "Perpetrators",
         _not_yet("no perpetrator records in this assessment", "the client profile stage supplies them"),
     ),
-    SectionSpec(
-        "children",
-        "Children and young people",
-        _not_yet(
-            "no estimate of children living with domestic abuse and no police or agency data about children",
-            "add the NSPCC pack to [prevalence] or supply police and agency data",
-        ),
-    ),
-    SectionSpec(
-        "barriers",
-        "Groups facing additional barriers",
-        _not_yet("no client profile and no survey rates by group", "the client profile stage supplies them"),
-    ),
+    SectionSpec("children", "Children and young people", _children),
+    SectionSpec("barriers", "Groups facing additional barriers", _barriers),
     SectionSpec(
         "accommodation",
         "Safe accommodation",
@@ -675,7 +787,7 @@ def build_context(assessment: Assessment, options: DraftOptions | None = None) -
             },
             "sections": included,
             "left_out": state.left_out,
-            "counts_rounded": bool(_rounding_rule(assessment).steps),
+            "counts_rounded": bool(_rounding_rule(assessment).bands),
         }
     )
     return DraftContext(values, state.charts.images)
