@@ -114,7 +114,7 @@ def bar_chart(
         ax.set_xlabel(axis_label, fontsize=8)
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
-    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_title(_wrap(title, 80), fontsize=10, loc="left")
     alt = f"{kind}: {title}. {_listing(categories, series, fmt)}."
     return ChartImage(chart_id, title, alt, _png(figure))
 
@@ -151,7 +151,7 @@ def line_chart(
         ax.set_ylabel(axis_label, fontsize=8)
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False)
-    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_title(_wrap(title, 80), fontsize=10, loc="left")
     alt = f"Line chart: {title}. {_listing(periods, series, _count)}."
     return ChartImage(chart_id, title, alt, _png(figure))
 

@@ -700,7 +700,7 @@ SECTIONS: list[SectionSpec] = [
     SectionSpec("cost", "Cost to the area", _cost),
     SectionSpec(
         "reporting",
-        "Who victims report to, and the reach funnel",
+        "Who victims report to and the reach funnel",
         _not_yet(
             "no police or service counts to compare with the estimates", "the reach stage supplies them"
         ),
