@@ -250,15 +250,14 @@ def write_markdown(
         text = text.replace(f"]({CHART_SCHEME}{cid})", f"]({folder}/{context.charts[cid].filename})")
     written = [write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)]
     for cid in used:
-        png = context.charts[cid].png
         written.append(
-            write_atomic(
-                path.parent / folder / context.charts[cid].filename,
-                lambda tmp, b=png: tmp.write_bytes(b),
-                force,
-            )
+            _write_png(path.parent / folder / context.charts[cid].filename, context.charts[cid].png, force)
         )
     return written
+
+
+def _write_png(path: Path, png: bytes, force: bool) -> Path:
+    return write_atomic(path, lambda tmp: tmp.write_bytes(png), force)
 
 
 def render_html(context: DraftContext, templates: Path | None = None) -> str:

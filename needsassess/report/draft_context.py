@@ -317,13 +317,14 @@ def _survey_name(result: PrevalenceResult) -> str:
 def _prevalence(state: _State) -> dict[str, Any] | str:
     from needsassess.prevalence import SINGLE_RATE
 
-    results = []
+    results: list[dict[str, Any]] = []
     for result in state.assessment.prevalence:
         e = result.estimates[result.estimates["method"] == SINGLE_RATE]
         e = e[e["sex"].isin(["female", "male"])]
         if e.empty:
             continue
-        measures, populations = [], {}
+        measures: list[dict[str, Any]] = []
+        populations: dict[str, int] = {}
         for measure in dict.fromkeys(e["measure"]):
             rows = {r["sex"]: r for r in e[e["measure"] == measure].to_dict("records")}
             item: dict[str, Any] = {"id": measure, "label": next(iter(rows.values()))["label"]}

@@ -76,6 +76,14 @@ class _DocxWriter:
         indent = self.doc.styles[NUMBERED_STYLE].paragraph_format.left_indent
         return None if indent is None else indent + Cm(0.63)
 
+    def _text_width(self) -> int:
+        """The width between the margins of the last section (A4 with 2.3 cm margins if unset)."""
+        from docx.shared import Cm
+
+        s = self.doc.sections[-1]
+        page, left, right = s.page_width or Cm(21.0), s.left_margin or Cm(2.3), s.right_margin or Cm(2.3)
+        return int(page - left - right)
+
     def _style(self, name: str, fallback: str = "Normal") -> str:
         return name if name in self.styles else fallback
 
@@ -199,10 +207,8 @@ class _DocxWriter:
         if image is None:
             self.doc.add_paragraph(f"[Image not embedded: {token.content}]", style=self._style(NOTE_STYLE))
             return
-        section = self.doc.sections[-1]
-        width = section.page_width - section.left_margin - section.right_margin
         paragraph = self.doc.add_paragraph(style=self._style(FIGURE_STYLE))
-        shape = paragraph.add_run().add_picture(io.BytesIO(image.png), width=min(width, Cm(16)))
+        shape = paragraph.add_run().add_picture(io.BytesIO(image.png), width=min(self._text_width(), Cm(16)))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", image.alt)
         doc_pr.set("title", image.title)
@@ -232,8 +238,7 @@ class _DocxWriter:
         columns = max(len(r) for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=columns)
         table.style = self._style(TABLE_STYLE, "Table Grid")
-        section = self.doc.sections[-1]
-        usable = section.page_width - section.left_margin - section.right_margin
+        usable = self._text_width()
         # The first column names the row and gets the room; figures share the rest.
         first = int(usable * (0.4 if columns > 2 else 0.5))
         widths = [first] + [int((usable - first) / max(1, columns - 1))] * (columns - 1)
