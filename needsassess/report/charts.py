@@ -54,6 +54,24 @@ def _listing(categories: Sequence[str], series: dict[str, Sequence[float | None]
     return "; ".join(parts)
 
 
+def _trend_listing(periods: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+    """Every value for a short series; for a long one (over 12 periods) its first, last, lowest and highest."""
+    if len(periods) <= 12:
+        return _listing(periods, series, _count)
+    parts = []
+    for name, values in series.items():
+        points = [(p, v) for p, v in zip(periods, values, strict=True) if v is not None]
+        if not points:
+            continue
+        low = min(points, key=lambda x: x[1])
+        high = max(points, key=lambda x: x[1])
+        parts.append(
+            f"{name}: {_count(points[0][1])} in {points[0][0]} and {_count(points[-1][1])} in {points[-1][0]}, "
+            f"lowest {_count(low[1])} ({low[0]}), highest {_count(high[1])} ({high[0]})"
+        )
+    return f"{len(periods)} periods from {periods[0]} to {periods[-1]}. " + "; ".join(parts)
+
+
 def _png(figure: Any) -> bytes:
     buffer = io.BytesIO()
     # No Software/date metadata, so the same figures draw the same bytes.
@@ -152,7 +170,7 @@ def line_chart(
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False)
     ax.set_title(_wrap(title, 80), fontsize=10, loc="left")
-    alt = f"Line chart: {title}. {_listing(periods, series, _count)}."
+    alt = f"Line chart: {title}. {_trend_listing(periods, series)}."
     return ChartImage(chart_id, title, alt, _png(figure))
 
 

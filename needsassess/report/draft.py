@@ -106,7 +106,15 @@ def _filters() -> dict[str, Callable[..., str]]:
         words = phrasing.share_phrase(value)
         return words if " in " in words else f"{words} of"
 
+    def rate(value: float, decimals: int = 1) -> str:
+        """A rate as published: 34.26 -> "34.3" (halves up)."""
+        from needsassess.rounding import round_half_up
+
+        return f"{round_half_up(float(value), 10**-decimals):,.{decimals}f}"
+
     return {
+        "rate": rate,
+        "number_words": phrasing.number_words,
         "share": phrasing.share_phrase,
         "share_of": share_of,
         "percent": phrasing.percent,

@@ -422,12 +422,25 @@ def _children(state: _State) -> dict[str, Any] | str:
                     "status": str(row["status"]),
                 }
             )
-    if not estimates:
+    police = None
+    p = getattr(a, "police", None)
+    if p is not None and p.figures.get("incidents"):
+        f = p.figures
+        police = {
+            "period": p.current.label,
+            "incidents": _shown_count(a, f["children_present"]),
+            "share": f["children_present"] / f["incidents"],
+            "children": _shown_count(a, f["children_involved"]) if f.get("children_counted") else None,
+            "uncounted": _shown_count(a, f["children_present"] - f["children_counted"])
+            if f.get("children_present", 0) > f.get("children_counted", 0)
+            else None,
+        }
+    if not estimates and police is None:
         return (
             "no estimate of children living with domestic abuse and no police or agency data about "
-            'children; add "nspcc-radford-2011" to [prevalence] packs'
+            'children; add "nspcc-radford-2011" to [prevalence] packs or a [police] extract'
         )
-    return {"estimates": estimates}
+    return {"estimates": estimates, "police": police}
 
 
 def _barriers(state: _State) -> dict[str, Any] | str:
@@ -487,6 +500,291 @@ def _barriers(state: _State) -> dict[str, Any] | str:
     return {"male": male, "older": older, "disability": disability}
 
 
+ORDINALS = ("", "", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def rank_phrase(rank: int, of: int) -> str:
+    """1 of 5 -> "the highest", 2 -> "the second highest", 5 of 5 -> "the lowest"."""
+    if rank == 1:
+        return "the highest"
+    if rank == of:
+        return "the lowest"
+    return f"the {ORDINALS[rank] if rank < len(ORDINALS) else f'{rank}th'} highest"
+
+
+def _police(state: _State) -> dict[str, Any] | str:
+    """The police picture: volumes and rates, change, repeats, risk, victims, peers, deprivation, trend."""
+    from needsassess.report.charts import line_chart
+
+    a = state.assessment
+    p = getattr(a, "police", None)
+    if p is None or not p.figures.get("incidents"):
+        return "no police incident extract in this assessment; add a [police] section to assessment.toml"
+    f = p.figures
+    summary = {r["key"]: r for r in p.summary.to_dict("records")}
+
+    def share(key: str, of: str) -> float | None:
+        return f[key] / f[of] if f.get(of) else None
+
+    change = {}
+    if p.year_on_year is not None:
+        for r in p.year_on_year.to_dict("records"):
+            if r["pct_change"] == r["pct_change"] and r["pct_change"] is not None:
+                change[r["key"]] = {
+                    "share": abs(float(r["pct_change"])) / 100,
+                    "up": r["change"] > 0,
+                    "same": r["change"] == 0,
+                }
+    victims = p.victims
+    ages = [i for i in victims.index if i not in ("Total", "Not recorded")]
+    aged = float(victims.loc[ages, "Total"].sum()) if ages else 0
+    young = [i for i in ("18-24", "25-34") if i in victims.index]
+    peers = None
+    if p.peers is not None and len(p.peers) > 2:
+        areas = p.peers[p.peers["area_code"].astype(str) != ""]
+        areas = areas[areas["area_name"] != p.total_name]
+        ranked = areas.sort_values("incidents_per_1000", ascending=False).reset_index(drop=True)
+        position = ranked.index[ranked["area_code"] == p.area_code]
+        total = p.peers[p.peers["area_name"] == p.total_name]
+        if len(position):
+            rank = int(position[0]) + 1
+            rows = []
+            for r in ranked.to_dict("records"):
+                rows.append(
+                    [str(r["area_name"])]
+                    + [
+                        _rate_1000(r.get(f"{k}_per_1000"))
+                        for k in ("incidents", "crimes", "repeat_incidents", "high_risk")
+                    ]
+                )
+            for r in total.to_dict("records"):
+                rows.append(
+                    [str(r["area_name"])]
+                    + [
+                        _rate_1000(r.get(f"{k}_per_1000"))
+                        for k in ("incidents", "crimes", "repeat_incidents", "high_risk")
+                    ]
+                )
+            peers = {
+                "rank": rank_phrase(rank, len(ranked)),
+                "areas": len(ranked),
+                "total_name": _md_text(p.total_name),
+                "total_rate": float(total["incidents_per_1000"].iloc[0]) if len(total) else None,
+                "table": _table(
+                    [
+                        "Area",
+                        "Incidents per 1,000",
+                        "Crimes per 1,000",
+                        "Repeat incidents per 1,000",
+                        "High risk per 1,000",
+                    ],
+                    rows,
+                    numeric=(1, 2, 3, 4),
+                ),
+            }
+    deprivation = None
+    if p.most_deprived is not None and len(p.most_deprived) >= 2:
+        most, other = p.most_deprived.iloc[0], p.most_deprived.iloc[1]
+        deprivation = {
+            "units": int(most["units"]),
+            "unit": "wards" if p.deprivation_level == "ward" else "neighbourhoods (LSOAs)",
+            "share": float(most["share_pct"]) / 100,
+            "rate": float(most["per_1000"]),
+            "other_rate": float(other["per_1000"]),
+        }
+    trend = p.monthly
+    chart = None
+    if len(trend) >= 3:
+        chart = state.charts.add(
+            line_chart(
+                "police_monthly",
+                f"Domestic abuse incidents and crimes recorded by the police each month, {p.area_name}",
+                [str(x) for x in trend["label"]],
+                {"Incidents and crimes": list(trend["incidents"]), "Crimes": list(trend["crimes"])},
+                axis_label="Recorded each month",
+            )
+        )
+    offences = None
+    if p.offences is not None and len(p.offences):
+        has_base = p.baseline is not None
+        offences = _table(
+            ["Offence", *([p.baseline.label] if has_base else []), p.current.label],
+            [
+                [
+                    str(r["offence"]),
+                    *([_count_text(_shown_count(a, r["baseline"]))] if has_base else []),
+                    _count_text(_shown_count(a, r["current"])),
+                ]
+                for r in p.offences.to_dict("records")
+            ],
+            numeric=(1, 2) if has_base else (1,),
+        )
+    return {
+        "period": p.current.label,
+        "baseline": p.baseline.label if p.baseline is not None else None,
+        "incidents": _shown_count(a, f["incidents"]),
+        "crimes": _shown_count(a, f["crimes"]),
+        "crime_share": share("crimes", "incidents"),
+        "rate": float(summary["incidents"]["per_1000"]),
+        "rate_unit": "per 1,000 residents aged 16 and over"
+        if p.population_basis == "population_16plus"
+        else "per 1,000 residents",
+        "repeat_label": str(summary["repeat_victims"]["measure"]) if "repeat_victims" in summary else "",
+        "crime_rate": float(summary["crimes"]["per_1000"]),
+        "change": change,
+        "victims": _shown_count(a, f["victims"]),
+        "repeat_victims": share("repeat_victims", "victims"),
+        "repeat_incidents": share("repeat_incidents", "keyed_incidents"),
+        "high_risk": share("high_risk", "risk_assessed"),
+        "female": share("female_victims", "victim_sex_recorded"),
+        "mostly_female": (share("female_victims", "victim_sex_recorded") or 0) > 0.5,
+        "young": float(victims.loc[young, "Total"].sum()) / aged if young and aged else None,
+        "young_ages": f"{young[0].split('-')[0]}-{young[-1].split('-')[-1]}" if young else None,
+        "children_share": share("children_present", "incidents"),
+        "alcohol": share("alcohol", "alcohol_recorded"),
+        "peers": peers,
+        "deprivation": deprivation,
+        "chart": chart,
+        "offences": offences,
+        "notes": list(p.notes),
+    }
+
+
+def _reporting(state: _State) -> dict[str, Any] | str:
+    """The reach funnel: estimated victims, reported to the police, referred to and supported by services."""
+    from needsassess.report.charts import funnel_chart
+
+    a = state.assessment
+    reach = getattr(a, "reach", None)
+    if reach is None or len(reach.steps) < 2:
+        return (
+            "no police or service counts to set beside the estimated victims; add a [police] extract or "
+            "people referred and supported to [provision]"
+        )
+    table = reach.table()
+    steps = []
+    for r, step in zip(table.to_dict("records"), reach.steps, strict=True):
+        if step.is_estimate:
+            value: int | str = int(r["value"])
+        else:
+            value = _shown_count(a, r["value"])
+        share = r["pct_of_estimated"]
+        steps.append(
+            {
+                "key": step.key,
+                "label": step.label,
+                "counts": step.counts,
+                "value": value,
+                "of_estimated": None if share != share or share is None else float(share) / 100,
+                "estimate": step.is_estimate,
+            }
+        )
+    plotted = [s for s in steps if isinstance(s["value"], int)]
+    chart = state.charts.add(
+        funnel_chart(
+            "reach_funnel",
+            f"From estimated victims to people supported, {a.area_name}",
+            [s["label"] for s in plotted],
+            [float(s["value"]) for s in plotted],
+        )
+    )
+    return {
+        "steps": steps,
+        "table": _table(
+            ["Step", "Number", "Per cent of the estimate", "What is counted"],
+            [
+                [
+                    s["label"],
+                    _count_text(s["value"]),
+                    "" if s["of_estimated"] is None else _rate_text_whole(s["of_estimated"]),
+                    _md_text(s["counts"]),
+                ]
+                for s in steps
+            ],
+            numeric=(1, 2),
+        ),
+        "estimated": next((s for s in steps if s["estimate"]), None),
+        "missing": [{"label": label, "why": why} for label, why in reach.missing],
+        "caveat": reach.caveat,
+        "chart": chart,
+    }
+
+
+def _provision(state: _State) -> dict[str, Any] | str:
+    """Local provision against national benchmarks (SafeLives, Council of Europe)."""
+    a = state.assessment
+    prov = getattr(a, "provision", None)
+    if prov is None or prov.items.empty:
+        return "no provision figures in this assessment; add a [provision] section to assessment.toml"
+    items = []
+    for r in prov.items.to_dict("records"):
+        people = bool(r["is_people"])
+        expected = _rounded(r["expected"], _rounding_rule(a)) if people else round(float(r["expected"]), 1)
+        stated = r["stated"]
+        has = stated == stated and stated is not None
+        stated_value = (int(stated) if people else float(stated)) if has else None
+        items.append(
+            {
+                "id": r["item"],
+                "label": str(r["label"]),
+                "benchmark": str(r["benchmark"]),
+                "expected": expected,
+                "stated": stated_value,
+                "expected_text": _count_text(expected) if people else f"{expected:g}",
+                "stated_text": ""
+                if stated_value is None
+                else (_count_text(_shown_count(a, stated_value)) if people else f"{stated_value:g}"),
+                "coverage": float(r["coverage_pct"]) / 100
+                if has and r["coverage_pct"] == r["coverage_pct"]
+                else None,
+                "short": has and float(stated) < float(r["expected"]),
+                "people": people,
+                "status": str(r["status"]),
+            }
+        )
+    return {
+        "period": prov.period,
+        "publisher": _organisation(str(prov.pack.meta.get("publisher", ""))),
+        "lines": items,
+        "notes": list(prov.notes),
+        "table": _table(
+            ["Provision", "Benchmark", "Expected", "In place", "Per cent of expected"],
+            [
+                [
+                    i["label"],
+                    i["benchmark"],
+                    i["expected_text"],
+                    i["stated_text"] or "not stated",
+                    "" if i["coverage"] is None else _rate_text_whole(i["coverage"]),
+                ]
+                for i in items
+            ],
+            numeric=(2, 3, 4),
+        ),
+    }
+
+
+def _shown_count(assessment: Assessment, n: Any) -> int | str:
+    """A count of people or incidents as published under the disclosure rule: "<5" (read as "fewer than
+    five") when small, otherwise the count (rounded where the rule rounds, e.g. nhsd to 5). Estimates are
+    rounded by the publication rounding instead; counts are not, since they are not estimates."""
+    from needsassess.disclosure import format_count
+
+    return format_count(int(n), disclosure_rule(assessment))
+
+
+def _rate_1000(value: Any) -> str:
+    if value is None or value != value:
+        return "not available"
+    return f"{float(value):,.1f}"
+
+
+def _rate_text_whole(share: float) -> str:
+    from needsassess.phrasing import percent
+
+    return percent(share)
+
+
 def _rounding_rule(assessment: Assessment) -> Any:
     """The publication rounding of this assessment ([prevalence] rounding), for counts in the text."""
     from needsassess.rounding import DEFAULT_ROUNDING, parse_rounding
@@ -533,7 +831,7 @@ def _cost(state: _State) -> dict[str, Any] | str:
         per_crime = c.method is CostMethod.PER_CRIME
         counted = float(c.items["count"].sum()) if per_crime else float(c.items["victims"].sum())
         not_costed = [
-            {"offence": str(r["offence"]).lower(), "count": _rounded(r["count"], rule)}
+            {"offence": str(r["offence"]).lower(), "count": _shown_count(a, r["count"])}
             for r in c.not_costed.to_dict("records")
         ]
         top = items.iloc[0] if len(items) and items.iloc[0]["cost_gbp"] > 0 else None
@@ -561,7 +859,9 @@ def _cost(state: _State) -> dict[str, Any] | str:
                 "uplifted": c.uplifted,
                 "publisher": _organisation(str(c.pack.meta.get("publisher", ""))),
                 "publication": str(c.pack.meta.get("publication", "") or c.pack.title),
-                "crimes": _rounded(counted + float(c.not_costed["count"].sum()), rule) if per_crime else None,
+                "crimes": _shown_count(a, counted + float(c.not_costed["count"].sum()))
+                if per_crime
+                else None,
                 "victims": None if per_crime else _rounded(counted, rule),
                 "categories": categories,
                 "not_available": [
@@ -622,6 +922,7 @@ def _quality(state: _State) -> dict[str, Any]:
         "disclosure": _disclosure(a),
         "left_out": list(state.left_out),
         "uses_survey": bool(a.prevalence),
+        "police_notes": list(getattr(getattr(a, "police", None), "notes", []) or []),
     }
 
 
@@ -699,18 +1000,8 @@ SECTIONS: list[SectionSpec] = [
     SectionSpec("introduction", "Introduction and statutory context", _introduction),
     SectionSpec("prevalence", "Estimated prevalence", _prevalence),
     SectionSpec("cost", "Cost to the area", _cost),
-    SectionSpec(
-        "reporting",
-        "Who victims report to and the reach funnel",
-        _not_yet(
-            "no police or service counts to compare with the estimates", "the reach stage supplies them"
-        ),
-    ),
-    SectionSpec(
-        "police",
-        "The police picture",
-        _not_yet("no police incident data in this assessment", "the police stage supplies it"),
-    ),
+    SectionSpec("reporting", "Who victims report to and the reach funnel", _reporting),
+    SectionSpec("police", "The police picture", _police),
     SectionSpec(
         "victims",
         "Profile and needs of victims",
@@ -730,11 +1021,7 @@ SECTIONS: list[SectionSpec] = [
             "no safe accommodation returns in this assessment", "the client profile stage supplies them"
         ),
     ),
-    SectionSpec(
-        "provision",
-        "Provision against benchmarks",
-        _not_yet("no service provision figures in this assessment", "the provision stage supplies them"),
-    ),
+    SectionSpec("provision", "Provision against benchmarks", _provision),
     SectionSpec("quality", "Data quality and limitations", _quality),
     SectionSpec("sources", "Sources", _sources),
 ]
@@ -788,7 +1075,7 @@ def build_context(assessment: Assessment, options: DraftOptions | None = None) -
             },
             "sections": included,
             "left_out": state.left_out,
-            "counts_rounded": bool(_rounding_rule(assessment).bands),
+            "counts_rounded": disclosure_rule(assessment).round_to > 1,
         }
     )
     return DraftContext(values, state.charts.images)
