@@ -14,7 +14,17 @@ from typing import Any
 from needsassess.errors import ConfigError, Problem
 
 # Sections a stage reads. A stage module adds its section name here when it is introduced.
-KNOWN_SECTIONS = {"assessment", "population", "prevalence", "cost", "disclosure", "output", "draft"}
+KNOWN_SECTIONS = {
+    "assessment",
+    "population",
+    "prevalence",
+    "cost",
+    "disclosure",
+    "output",
+    "agencies",  # [[agencies]]: one table per agency file (see docs/mapping.md)
+    "clients",  # settings for the agency data: secret_file, as_of, merged
+    "draft",  # the strategy draft: formats, consultation, version, sections, templates, questions
+}
 
 
 @dataclass

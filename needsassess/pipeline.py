@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from needsassess import __version__
+from needsassess.clients.agencies import AgencyResult
 from needsassess.config import AssessmentConfig
 from needsassess.costs import (
     METHOD_LABELS,
@@ -76,6 +77,7 @@ class Assessment:
     all_areas: Population | None = None  # the whole file, for peers and batch views
     prevalence: list[PrevalenceResult] = field(default_factory=list)
     costs: list[CostResult] = field(default_factory=list)
+    agencies: AgencyResult | None = None  # merged, pseudonymised agency client records
     inputs: list[InputFile] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
@@ -107,6 +109,66 @@ class Assessment:
 
 
 Stage = Callable[[Assessment], None]
+
+
+CLIENTS_KEYS = {"secret_file", "as_of", "merged"}
+
+
+def agencies_stage(assessment: Assessment) -> None:
+    """Read every [[agencies]] file into one pseudonymised client table, accounting for every row."""
+    import datetime as dt
+
+    from needsassess.clients.agencies import mappings_from_entries, merge_agencies
+    from needsassess.clients.merge import load_secret
+
+    config = assessment.config
+    entries = config.raw.get("agencies")
+    if not entries:
+        return
+    settings = config.section("clients")
+    unknown = sorted(set(settings) - CLIENTS_KEYS)
+    if unknown:
+        raise ConfigError(
+            config.path,
+            [
+                Problem(
+                    "unknown-key",
+                    f"[clients] has no setting {k}; expected one of " + ", ".join(sorted(CLIENTS_KEYS)),
+                )
+                for k in unknown
+            ],
+        )
+    as_of = settings.get("as_of")
+    if isinstance(as_of, str):
+        try:
+            as_of = dt.date.fromisoformat(as_of)
+        except ValueError:
+            pass
+    if as_of is not None and not isinstance(as_of, dt.date):
+        raise config.error("bad-value", f"[clients] as_of = {as_of!r}; expected a date such as 2016-04-30")
+    mappings, mapping_files = mappings_from_entries(entries, config.path)
+    secret_file = settings.get("secret_file")
+    secret = load_secret(config.resolve(secret_file) if secret_file else None)
+    result = merge_agencies(mappings, secret, as_of=as_of)
+    assessment.agencies = result
+    for path in mapping_files:
+        assessment.inputs.append(InputFile("agency mapping", path))
+    for mapping, account in zip(mappings, result.reconciliation.files, strict=True):
+        sheet = f', sheet "{account.sheet}"' if account.sheet else ""
+        assessment.inputs.append(
+            InputFile(
+                "agency data",
+                mapping.file,
+                f"{account.agency}{sheet}: {account.rows_read} rows read, {account.rows_used} used, "
+                f"{account.rows_rejected} rejected, {account.rows_set_aside} set aside",
+            )
+        )
+    rejected = sum(f.rows_rejected for f in result.reconciliation.files)
+    if rejected:
+        assessment.warnings.append(
+            f"{rejected} agency row{'s' if rejected != 1 else ''} rejected; the Data quality sheet lists "
+            "each with its file, row and reason"
+        )
 
 
 def population_stage(assessment: Assessment) -> None:
@@ -306,7 +368,7 @@ def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack
     return pack
 
 
-STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage]
+STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage, agencies_stage]
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 
@@ -346,7 +408,17 @@ def _draft_writer(assessment: Assessment, out_dir: Path, force: bool) -> list[Pa
     return write_drafts(assessment, options, out_dir / f"{_slug(assessment.area_name)}_draft", force)
 
 
-WRITERS: list[Writer] = [_workbook_writer, _draft_writer]
+def _merged_clients_writer(assessment: Assessment, out_dir: Path, force: bool) -> list[Path]:
+    """[clients] merged = "clients.parquet": the merged pseudonymised client table, beside the workbook."""
+    from needsassess.report.clients import write_merged
+
+    name = assessment.config.section("clients").get("merged")
+    if not name or assessment.agencies is None:
+        return []
+    return [write_merged(assessment.agencies.clients, out_dir / str(name), force)]
+
+
+WRITERS: list[Writer] = [_workbook_writer, _merged_clients_writer, _draft_writer]
 
 
 def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) -> list[Path]:
@@ -364,7 +436,9 @@ def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) ->
     for writer in WRITERS:
         written += writer(assessment, out_dir, force)
     manifest_path = out_dir / "manifest.json"
-    write_text(manifest_path, json.dumps(build_manifest(assessment, written), indent=2) + "\n", force)
+    # default=str: TOML dates in the settings (such as [clients] as_of) are written as ISO text.
+    manifest = json.dumps(build_manifest(assessment, written), indent=2, default=str)
+    write_text(manifest_path, manifest + "\n", force)
     written.append(manifest_path)
     return written
 
@@ -422,6 +496,17 @@ def summary_lines(assessment: Assessment) -> list[str]:
         lines.append(
             f"  Cost, {METHOD_LABELS[cost.method]}: £{cost.total_gbp:,.0f}{per_head} "
             f"({cost.price_year} prices, {cost.pack_id})"
+        )
+    if assessment.agencies is not None:
+        files = assessment.agencies.reconciliation.files
+        people = assessment.agencies.people
+        victims = people[(people["agency"] == "All agencies") & (people["record_type"] == "victim")]
+        lines.append(
+            f"  Agencies: {len({f.file for f in files})} files ({len(files)} tables), "
+            f"{sum(f.rows_read for f in files):,} rows read, "
+            f"{sum(f.rows_used for f in files):,} used, {sum(f.rows_rejected for f in files):,} rejected, "
+            f"{sum(f.rows_set_aside for f in files):,} set aside"
+            + (f"; {int(victims['people'].iloc[0]):,} people" if len(victims) else "")
         )
     lines += [f"Warning: {w}" for w in assessment.warnings]
     return lines

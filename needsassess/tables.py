@@ -29,6 +29,9 @@ class Grid:
     path: Path
     sheet: str | None
     rows: list[list[Any]]
+    # Merged cells as ((first_row, first_col), (last_row, last_col)), 0-based; None where the format
+    # does not say (csv, ods).
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
 
     @property
     def file(self) -> str:
@@ -80,12 +83,14 @@ def read_grid(path: str | Path, sheet: str | int | None = None, encoding: str | 
     workbook = _open_workbook(path)
     name = _pick_sheet(path, workbook.sheet_names, sheet)
     try:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        data = workbook.get_sheet_by_name(name)
+        rows = data.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own types for corrupt sheets
         raise InputError(
             path, Problem("unreadable-sheet", f"cannot read this sheet: {exc}"), sheet=name
         ) from exc
-    return Grid(path, name, [list(r) for r in rows])
+    merged = data.merged_cell_ranges
+    return Grid(path, name, [list(r) for r in rows], list(merged) if merged is not None else None)
 
 
 def read_grids(path: str | Path, sheets: Sequence[str]) -> list[Grid]:

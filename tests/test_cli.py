@@ -108,7 +108,12 @@ def test_run_writes_workbook_and_manifest(sample: Path, tmp_path: Path) -> None:
     assert manifest["version"] == __version__
     assert manifest["area"] == {"code": "E06009901", "name": "Northmere"}
     assert [p["id"] for p in manifest["packs"]] == ["csew-2015-16to59", "ho-horr107-2019", "ho-horr99-2018"]
-    assert {i["role"] for i in manifest["inputs"]} == {"population", "crimes"}
+    assert {i["role"] for i in manifest["inputs"]} == {
+        "population",
+        "crimes",
+        "agency mapping",
+        "agency data",
+    }
     population = next(i for i in manifest["inputs"] if i["role"] == "population")
     assert len(population["sha256"]) == 64
     assert {Path(o["path"]).name for o in manifest["outputs"]} >= {workbook.name}
@@ -157,7 +162,14 @@ def test_workbook_reads_back(sample: Path, tmp_path: Path) -> None:
     assert packs[1][0] == "csew-2015-16to59"
     assert "secondary" in packs[1][packs[0].index("Statuses")]
     contents = _table_rows(wb["Contents"], wb["Contents"].tables["contents"].ref)
-    assert [r[0] for r in contents[1:]] == ["Notes", "Prevalence", "Cost", "Sources"]
+    assert [r[0] for r in contents[1:]] == [
+        "Notes",
+        "Prevalence",
+        "Cost",
+        "Agency clients",
+        "Data quality",
+        "Sources",
+    ]
     assert (
         wb["Contents"]["A4"].hyperlink.location == "'Notes'!A1"
         or "Notes" in wb["Contents"]["A4"].hyperlink.target
@@ -196,3 +208,15 @@ def test_config_errors_name_the_key(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert lines[0].startswith("Error: a.toml: unknown section [populaton]; expected one of ")
     assert 'a.toml: [assessment] needs area = "<GSS code or name>"' in lines
+
+
+def test_csv_text_never_becomes_a_formula(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from needsassess.report.csv import write_csv
+
+    frame = pd.DataFrame({"agency": pd.Series(["=1+1", "-x", "ok"], dtype="str"), "n": [-1, 2, 3]})
+    frame["obj"] = pd.Series(["@SUM(A1)", "+cmd", "-2"], dtype=object)
+    path = write_csv(frame, tmp_path / "x.csv")
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    assert text[1:] == ["'=1+1,-1,'@SUM(A1)", "'-x,2,'+cmd", "ok,3,-2"]

@@ -26,8 +26,10 @@ def safe_text(value: object) -> object:
 
 def write_csv(frame: pd.DataFrame, path: Path, force: bool = False) -> Path:
     """Write `frame` as UTF-8 csv (with BOM, so Excel detects the encoding) without formula injection."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or str(safe[column].dtype).startswith("string"):
-            safe[column] = safe[column].map(safe_text)
+        if is_object_dtype(safe[column].dtype) or is_string_dtype(safe[column].dtype):
+            safe[column] = safe[column].astype(object).map(safe_text)
     return write_atomic(Path(path), lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"), force)

@@ -517,9 +517,212 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
     ]
 
 
+def _disclosure_rule(assessment: Assessment):
+    from needsassess.disclosure import get_rule
+
+    section = assessment.config.section("disclosure")
+    return get_rule(section.get("preset", "lt5"), threshold=section.get("threshold"))
+
+
+def _disclosed(frame: pd.DataFrame, rule, name: str, total_row: str | None = None) -> pd.DataFrame:
+    """Counts of people as published: small counts hidden, with secondary suppression across a margin."""
+    from needsassess.disclosure import apply_disclosure
+
+    if frame.empty:
+        return frame
+    shown = apply_disclosure(frame, rule, table_name=name, total_row=total_row).display
+    return shown.reset_index()
+
+
+AGENCY_SOURCE = "agency client records named under [[agencies]] in the assessment configuration"
+
+
+def agencies_sheet(assessment: Assessment) -> list[Sheet]:
+    """Referrals and people per agency, and the overlap between agencies (counts of people suppressed)."""
+    import pandas as pd
+
+    result = assessment.agencies
+    if result is None:
+        return []
+    rule = _disclosure_rule(assessment)
+    people = result.people
+    tables = []
+    for record_type, label in (("victim", "victims and survivors"), ("perpetrator", "perpetrators")):
+        rows = people[people["record_type"] == record_type]
+        if rows.empty:
+            continue
+        counts = rows.set_index("agency")[["referrals", "people", "repeat_referrals"]].astype(int)
+        counts.index.name = "Agency"
+        counts.columns = ["Referrals", "People", "Repeat referrals"]
+        tables.append(
+            Table(
+                f"agency_people_{record_type}",
+                f"Referrals and people, {label}, by agency",
+                _disclosed(counts, rule, f"agency_people_{record_type}"),
+                AGENCY_SOURCE,
+                notes=[
+                    "People: distinct pseudonymous person keys. A person referred twice to one agency is one "
+                    "person and two referrals; in All agencies a person known to several agencies counts once."
+                ],
+            )
+        )
+    overlap = result.overlap
+    by_count = overlap.by_count[overlap.by_count["record_type"] == "victim"]
+    if len(by_count):
+        frame = by_count.set_index("agencies_known_to")[["people"]].astype(int)
+        frame.index = [f"{k} agenc{'y' if k == '1' else 'ies'}" for k in frame.index]
+        frame.loc["All people"] = int(frame["people"].sum())
+        frame.index.name = "Known to"
+        frame.columns = ["People"]
+        tables.append(
+            Table(
+                "agency_overlap",
+                "Victims and survivors known to one, two, three or more agencies",
+                _disclosed(frame, rule, "agency_overlap", total_row="All people"),
+                AGENCY_SOURCE,
+                notes=[
+                    "Matched on a pseudonymous key (first initial, surname Soundex, date of birth); people "
+                    "without a name and date of birth cannot be matched across agencies and count as known to one."
+                ],
+            )
+        )
+    pairs = overlap.pairs[overlap.pairs["record_type"] == "victim"]
+    if len(pairs):
+        frame = pd.DataFrame(
+            {"People": pairs["people"].astype(int).to_numpy()},
+            index=pd.Index(
+                [f"{a} and {b}" for a, b in zip(pairs["agency_a"], pairs["agency_b"], strict=True)],
+                name="Agencies",
+            ),
+        )
+        tables.append(
+            Table(
+                "agency_pairs",
+                "Victims and survivors known to both agencies of each pair",
+                _disclosed(frame, rule, "agency_pairs"),
+                AGENCY_SOURCE,
+            )
+        )
+    intro = [
+        f"Clients of local domestic abuse services in {assessment.area_name}, from "
+        f"{_tables_from_files(result.reconciliation.files)}: read as sent, mapped to one client schema, "
+        "pseudonymised and de-duplicated. No name, date of birth or other identifier is kept.",
+        f"Counts of people from 1 to {rule.threshold - 1} are shown as {rule.marker}; "
+        f"{rule.secondary_marker} hides a further count so that a hidden one cannot be worked out.",
+        "The Data quality sheet shows how every row of every file was used.",
+    ]
+    return [
+        Sheet(
+            "Agency clients",
+            f"Agency clients in {assessment.area_name}: referrals, people and overlap",
+            intro,
+            tables,
+            [],
+            "Referrals and people per agency, and people known to several agencies",
+        )
+    ]
+
+
+def _tables_from_files(files: list) -> str:
+    count = len({f.file for f in files})
+    noun = f"{count} agency file{'s' if count != 1 else ''}"
+    return noun if count == len(files) else f"{len(files)} tables in {noun}"
+
+
+def data_quality_sheet(assessment: Assessment) -> list[Sheet]:
+    """Every row of every agency file: used, rejected or set aside, with file, sheet, row and reason."""
+    import pandas as pd
+
+    result = assessment.agencies
+    if result is None:
+        return []
+    recon = result.reconciliation
+    summary = recon.summary_frame()
+    summary["header_row"] = summary["header_row"].astype(object).where(summary["header_row"].notna(), "")
+    summary = summary.rename(
+        columns={
+            "agency": "Agency",
+            "file": "File",
+            "sheet": "Sheet",
+            "header_row": "Header row",
+            "rows_read": "Rows read",
+            "rows_used": "Rows used",
+            "rows_rejected": "Rows rejected",
+            "rows_set_aside": "Rows set aside",
+            "cells_not_recorded": "Cells set to not recorded",
+        }
+    )
+    for column in ("Rows read", "Rows used", "Rows rejected", "Rows set aside", "Cells set to not recorded"):
+        summary[column] = summary[column].astype(int)
+    issues = recon.issues_frame().rename(columns=str.capitalize)
+    issues["Count"] = issues["Count"].astype(int)
+    unmapped = pd.DataFrame(
+        [
+            {"File": f.file, "Sheet": f.sheet or "", "Column": c}
+            for f in recon.files
+            for c in f.unmapped_columns
+        ],
+        columns=["File", "Sheet", "Column"],
+    )
+    tables = [
+        Table(
+            "data_quality_files",
+            "Rows read = rows used + rows rejected + rows set aside, by file",
+            summary,
+            AGENCY_SOURCE,
+            notes=[
+                "Header row: the spreadsheet row of the column headers, found by needsassess or set in the mapping."
+            ],
+        ),
+        Table(
+            "data_quality_rows",
+            "Rows rejected or set aside, and cells set to not recorded",
+            issues,
+            AGENCY_SOURCE,
+            notes=[
+                "Rejected: a field whose rule is reject was bad (a missing or future referral date). Set aside: "
+                "not a client row (blank, totals, a note under the table, a repeated header). Warning: the row "
+                "was used and the cell set to not recorded."
+            ],
+            widths={"Reason": 70, "Column": 30, "Rows": 24},
+        ),
+    ]
+    if len(unmapped):
+        tables.append(
+            Table(
+                "data_quality_unmapped",
+                "Columns not read (not mapped to any field)",
+                unmapped,
+                "the mappings; map a column in its TOML to read it",
+            )
+        )
+    rows_read = sum(f.rows_read for f in recon.files)
+    return [
+        Sheet(
+            "Data quality",
+            "Data quality: how every row of every agency file was used",
+            [
+                f"{rows_read:,} rows read from {_tables_from_files(recon.files)}: "
+                f"{sum(f.rows_used for f in recon.files):,} used, {sum(f.rows_rejected for f in recon.files):,} "
+                f"rejected, {sum(f.rows_set_aside for f in recon.files):,} set aside.",
+                "Values that may identify someone are never shown here; fix a file or its mapping and run again.",
+            ],
+            tables,
+            [],
+            "Rows read, used, rejected and set aside, with each row's reason",
+        )
+    ]
+
+
 SheetBuilder = Callable[["Assessment"], list[Sheet]]
 # Order of the content sheets in the workbook; Sources stays last.
-SHEET_BUILDERS: list[SheetBuilder] = [prevalence_sheet, cost_sheet, sources_sheet]
+SHEET_BUILDERS: list[SheetBuilder] = [
+    prevalence_sheet,
+    cost_sheet,
+    agencies_sheet,
+    data_quality_sheet,
+    sources_sheet,
+]
 
 
 def build_sheets(assessment: Assessment) -> list[Sheet]:

@@ -1,0 +1,1 @@
+"""Agency client data: schema, mapping, reading, validation, pseudonymisation and merging."""
