@@ -605,3 +605,40 @@ def test_small_police_counts_read_as_fewer_than_five(sample_assessment) -> None:
     }
     text = render_section(build_context(assessment), "children")
     assert "the police identified fewer than five incidents of domestic abuse where children" in text
+
+
+# --------------------------------------------------------------------------------------------------------
+# The client profile: victims, perpetrators, safe accommodation, groups (the sample's agency files)
+
+
+@pytest.fixture(scope="module")
+def profile_text(sample_assessment) -> str:
+    if getattr(sample_assessment, "published_profile", None) is None:
+        pytest.skip("the profile stage is not in this build yet")
+    return render_markdown(build_context(sample_assessment))
+
+
+def test_victims_section_reads_like_the_reference_extract(profile_text: str) -> None:
+    assert (
+        "Analysis of the needs of the 1,065 clients of local specialist domestic abuse services (Outreach, IDVA, "
+        "Refuge and MARAC) shows that 73% of clients have children, with almost one third of clients reporting "
+        "mental health issues (32%)"
+    ) in profile_text
+    assert (
+        "Almost one in five clients (18%) disclosed that they had been victims of sexual abuse."
+        in profile_text
+    )
+    assert "The average length of abuse before accessing support was 3.1 years." in profile_text
+    assert "| Has children | 729 | 994 | 73% |" in profile_text
+
+
+def test_perpetrators_accommodation_and_groups_from_the_profile(profile_text: str) -> None:
+    assert "Of the 271 domestic abuse perpetrators known to" in profile_text
+    assert "almost nine in ten are male (87%)" in profile_text
+    assert "## Safe accommodation (Part 4 of the Domestic Abuse Act 2021)" in profile_text
+    assert "Safe accommodation services supported 206 people: 69 women, 11 men" in profile_text
+    assert (
+        "| Dispersed accommodation | 23 | <5 | 0 | * | 36 | 73 |" in profile_text
+    )  # suppressed as published
+    assert "No local service recorded whether its clients were LGBT+" in profile_text
+    assert "Men were 14% of the victims supported by local services" in profile_text

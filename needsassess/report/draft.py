@@ -179,8 +179,13 @@ def render_markdown(context: DraftContext, templates: Path | None = None) -> str
 
 
 def _tidy(text: str) -> str:
-    """At most one blank line between blocks, no trailing spaces, one newline at the end."""
+    """Tidy the Markdown a template made, whatever its whitespace: no trailing or stray leading spaces
+    (a paragraph's text is never indented into a code block; indented list items stay), headings set off
+    by blank lines, at most one blank line between blocks, one newline at the end."""
     text = re.sub(r"[ \t]+\n", "\n", text.strip("\n") + "\n")
+    text = re.sub(r"(?m)^[ \t]+(?=[^\s\-*+\d|])", "", text)
+    text = re.sub(r"(?m)^(#{1,6} .*)\n(?=[^\n])", r"\1\n\n", text)
+    text = re.sub(r"(?m)(?<=[^\n])\n(?=#{1,6} )", "\n\n", text)
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
