@@ -686,6 +686,20 @@ def profile_command(
         Path | None,
         typer.Option("--merged", help="Write the merged pseudonymised table to OUT.csv or OUT.parquet."),
     ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            help="Write the needs profile (victims, perpetrators, Part 4 safe accommodation), small numbers "
+            "suppressed, to OUT.xlsx or OUT.csv.",
+        ),
+    ] = None,
+    disclosure: Annotated[
+        str,
+        typer.Option(
+            "--disclosure", help='Small-number rule for --summary: lt5 (1-4 shown as "<5"), nhsd or ons10.'
+        ),
+    ] = "lt5",
     secret_file: Annotated[
         Path | None,
         typer.Option(
@@ -705,18 +719,28 @@ def profile_command(
     Each file is read as it comes (title rows, merged headers, totals rows and all), mapped to the client
     schema (built-in synonyms, then your mapping), validated, pseudonymised with the secret and
     de-duplicated. Prints rows read = used + rejected + set aside for each file, every rejected row, the
-    people each agency saw and how many are known to more than one agency.
+    people each agency saw and how many are known to more than one agency. --summary writes the needs
+    profile for publication: every share with its base and the number not recorded, small numbers
+    suppressed and each hidden cell listed in the workbook's notes.
 
     Example: NEEDSASSESS_SECRET=... needsassess profile outreach.xlsx idva.csv -m idva.toml --merged clients.csv
+    --summary profile.xlsx
     """
     import datetime as dt
 
     from needsassess.clients.agencies import merge_agencies, plan_agencies
     from needsassess.clients.merge import load_secret
+    from needsassess.disclosure import get_rule
     from needsassess.report.clients import write_merged
 
     if not files and not mapping:
         raise typer.BadParameter("give agency files, or --mapping files that name them", param_hint="FILES")
+    if summary is not None and summary.suffix.lower() not in (".xlsx", ".csv"):
+        raise typer.BadParameter("the summary must be an .xlsx or .csv file", param_hint="--summary")
+    try:
+        rule = get_rule(disclosure)
+    except NeedsAssessError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--disclosure") from None
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
@@ -724,9 +748,11 @@ def profile_command(
     secret = load_secret(secret_file)
     plan = plan_agencies(files or [], mapping or [], encoding=encoding, sheet=sheet)
     result = merge_agencies(plan, secret, as_of=day)
-    summary = result.reconciliation.summary_frame()
-    summary["header_row"] = summary["header_row"].astype(object).where(summary["header_row"].notna(), "")
-    _print_table(summary, "Rows read = used + rejected + set aside")
+    files_read = result.reconciliation.summary_frame()
+    files_read["header_row"] = (
+        files_read["header_row"].astype(object).where(files_read["header_row"].notna(), "")
+    )
+    _print_table(files_read, "Rows read = used + rejected + set aside")
     issues = result.reconciliation.issues_frame()
     if len(issues):
         _print_table(issues, "Rejected rows, rows set aside, and cells set to not recorded", limit=40)
@@ -737,6 +763,17 @@ def profile_command(
     if merged is not None:
         write_merged(result.clients, merged, force)
         typer.echo(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
+    if summary is not None:
+        from needsassess.client_profile import headline_lines
+        from needsassess.pipeline import write_profile_summary
+
+        published = write_profile_summary(result.clients, summary, rule, force)
+        for line in headline_lines(published):
+            typer.echo(line)
+        hidden = len(published.log)
+        typer.echo(
+            f"Wrote {summary} (preset {rule.name}: {hidden} cell{'s' if hidden != 1 else ''} suppressed)."
+        )
 
 
 @app.command("template")
@@ -755,3 +792,104 @@ def template_command(
 
     for path in write_templates(output, force):
         typer.echo(f"Wrote {path}")
+
+
+@app.command()
+@reports_errors
+def police(
+    incidents: Annotated[Path, typer.Argument(help="The police incident extract (xlsx, xls, ods or csv).")],
+    population: Annotated[
+        Path, typer.Option("--population", "-p", help="Population file with the area (and its peers).")
+    ],
+    area: Annotated[str, typer.Option("--area", "-a", help="GSS code or name of the area, e.g. E06000001.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet holding the incidents.")] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping", help="TOML with columns, codes, header_row ... as in [police] of assessment.toml."
+        ),
+    ] = None,
+    area_column: Annotated[
+        str | None, typer.Option("--area-column", help="Header of the column naming each incident's area.")
+    ] = None,
+    current: Annotated[
+        str | None, typer.Option("--current", help='The year to report, e.g. "2015/16".')
+    ] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help='The year to compare with, e.g. "2014/15".')
+    ] = None,
+    year_start: Annotated[
+        int | None,
+        typer.Option(
+            "--year-start", help="First month of the year: 4 = April (financial, the default), 1 = January."
+        ),
+    ] = None,
+    deprivation: Annotated[
+        Path | None,
+        typer.Option("--deprivation", help="Deprivation by ward or LSOA, with populations (csv)."),
+    ] = None,
+    most_deprived: Annotated[
+        int | None, typer.Option("--most-deprived", help="How many of the most deprived wards to group.")
+    ] = None,
+    peer_counts: Annotated[
+        Path | None,
+        typer.Option("--peer-counts", help="Counts by area for peers the extract does not cover."),
+    ] = None,
+    total_name: Annotated[
+        str | None,
+        typer.Option(
+            "--total-name", help='Name of the all-areas column, e.g. "Cleveland" (default "All areas").'
+        ),
+    ] = None,
+    population_year: Annotated[
+        int | None, typer.Option("--year", help="Population year, where the file has several.")
+    ] = None,
+    disclosure: Annotated[
+        str, typer.Option("--disclosure", help="Small-number suppression preset: lt5, nhsd or ons10.")
+    ] = "lt5",
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option("--csv-dir", help="Also write each table, as shown, to a csv in this folder."),
+    ] = None,
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--secret-file", help="Secret for victim pseudonyms (default: NEEDSASSESS_SECRET, or one-off)."
+        ),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Police-recorded domestic abuse: rates per 1,000, repeats, children, risk, wards, trend and peers.
+
+    Example: needsassess police incidents.xlsx --population mye2.xlsx --area Hartlepool --current 2015/16
+    """
+    from needsassess.clients.merge import load_secret
+    from needsassess.police import load_mapping, police_options, run_police
+    from needsassess.population import read_population
+    from needsassess.report.csv import write_sheet_csv
+    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
+    from needsassess.report.terminal import print_sheet
+
+    section: dict[str, Any] = load_mapping(mapping) if mapping else {}
+    given = {
+        "file": str(incidents),
+        "sheet": sheet,
+        "area_column": area_column,
+        "current": current,
+        "baseline": baseline,
+        "year_start_month": year_start,
+        "deprivation": str(deprivation) if deprivation else None,
+        "most_deprived": most_deprived,
+        "peer_counts": str(peer_counts) if peer_counts else None,
+        "peer_total_name": total_name,
+    }
+    section.update({k: v for k, v in given.items() if v is not None})
+    options = police_options(section, lambda p: Path(p).expanduser().resolve())
+    run = run_police(
+        options, read_population(population, year=population_year), area, load_secret(secret_file)
+    )
+    published = police_sheet_for(run.result, disclosure_rule({"preset": disclosure}))
+    print_sheet(published)
+    if csv_dir is not None:
+        written = write_sheet_csv(published, csv_dir, force=force)
+        typer.echo(f"Wrote {len(written)} csv files to {csv_dir}")

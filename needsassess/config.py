@@ -19,11 +19,14 @@ KNOWN_SECTIONS = {
     "population",
     "prevalence",
     "cost",
+    "police",
+    "provision",
     "disclosure",
     "output",
     "agencies",  # [[agencies]]: one table per agency file (see docs/mapping.md)
     "clients",  # settings for the agency data: secret_file, as_of, merged
     "draft",  # the strategy draft: formats, consultation, version, sections, templates, questions
+    "profile",  # the needs profile: population_shares for representation
 }
 
 

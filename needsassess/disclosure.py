@@ -125,6 +125,25 @@ class Rule:
         """The figure published for a count that is not hidden."""
         return int(round_half_up(n, self.round_to)) if self.round_to > 1 else int(n)
 
+    def describe(self) -> str:
+        """The rule in words, for a cover sheet or a methods note."""
+        low, high = self.lowest_hidden, self.threshold - 1
+        parts = [f'preset "{self.name}": counts of {low} to {high} are shown as "{self.marker}"']
+        if self.round_to > 1:
+            parts.append(
+                f"other counts are rounded to the nearest {self.round_to}, and shares are worked out "
+                "from the rounded figures"
+            )
+        if self.secondary:
+            parts.append(
+                f'in tables with totals, further cells are shown as "{self.secondary_marker}" so that no hidden '
+                "count can be worked out from the totals"
+            )
+        parts.append(f'shares of a hidden count are shown as "{self.share_marker}"')
+        if not self.suppress_zero:
+            parts.append("zero is shown as 0")
+        return "; ".join(parts) + "."
+
 
 PRESETS: dict[Preset, Rule] = {
     Preset.LT5: Rule("lt5", threshold=5, marker="<5"),
@@ -162,6 +181,50 @@ class SuppressionEntry:
     column: str
     kind: str  # primary | secondary | share | withheld
     reason: str
+
+
+LOG_COLUMNS = ["Table", "Row", "Column", "Kind", "Rule"]
+
+
+def log_frame(entries: Iterable[SuppressionEntry]) -> pd.DataFrame:
+    """A suppression log as a table (table, row, column, kind, rule) for a workbook's notes or a csv."""
+    return pd.DataFrame(
+        [
+            {"Table": e.table, "Row": e.row, "Column": e.column, "Kind": e.kind, "Rule": e.reason}
+            for e in entries
+        ],
+        columns=LOG_COLUMNS,
+    )
+
+
+@dataclass(frozen=True)
+class Margin:
+    """One more equation a reader can use: the cell `total` is the sum of `cells`.
+
+    Cells are (row label, column label). Use margins for subtotals beside a total: a "Recorded" row that
+    adds up the categories, under a "Total" row that adds "Recorded" and "Not recorded".
+    """
+
+    total: tuple[Hashable, Hashable]
+    cells: tuple[tuple[Hashable, Hashable], ...]
+
+
+def margins_of(
+    rows: Sequence[tuple[Hashable, Sequence[Hashable]]] = (),
+    columns: Sequence[tuple[Hashable, Sequence[Hashable]]] = (),
+    *,
+    row_labels: Sequence[Hashable],
+    column_labels: Sequence[Hashable],
+) -> list[Margin]:
+    """Margins for whole rows and columns of totals and subtotals.
+
+    `rows`: (total row, rows it adds up), repeated down every column; `columns`: (total column,
+    columns it adds up), repeated along every row. For a "Recorded" subtotal and a "Total":
+    rows=[("Recorded", categories), ("Total", ["Recorded", "Not recorded"])].
+    """
+    out = [Margin((total, c), tuple((r, c) for r in parts)) for total, parts in rows for c in column_labels]
+    out += [Margin((r, total), tuple((r, c) for c in parts)) for total, parts in columns for r in row_labels]
+    return out
 
 
 @dataclass
@@ -205,6 +268,10 @@ def apply_disclosure(
     total_row: Hashable | None = None,
     total_col: Hashable | None = None,
     shares: Mapping[str, tuple[Hashable, Hashable | None]] | None = None,
+    margins: Sequence[Margin] = (),
+    share_base_row: Hashable | None = None,
+    known: Iterable[tuple[Hashable, Hashable]] = (),
+    hidden: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> Disclosed:
     """Apply a disclosure rule to a table of counts with optional margins, and add suppressed shares.
 
@@ -212,16 +279,34 @@ def apply_disclosure(
     must add up. `shares` maps a new column to (numerator column, denominator column); a denominator of
     None means the numerator column's total row. Shares are fractions (0-1) of the published figures
     (the rounded ones under nhsd), or None when the denominator is 0.
+
+    `margins` adds equations beyond one total row and column (subtotals: see `Margin`, `margins_of`);
+    every one is checked like a row or column with a total. `share_base_row` names the row a share with
+    denominator None divides by, when it is not the total row (a "Recorded" subtotal, say).
+
+    Tables that share cells must agree on them, or one table undoes another: `known` names cells the
+    reader already has from another table (a group's size, say), which are never hidden here; `hidden`
+    names cells another table hid, which start hidden here (a zero hidden elsewhere, only possible when
+    that table was withheld, is left visible). Primary cells are hidden whatever these say.
     """
     name = table_name or "table"
     counts = _validate(table, name, total_row, total_col)
     rows, cols = list(table.index), list(table.columns)
-    grid = _Grid(counts, rows, cols, _lines(rows, cols, total_row, total_col))
+    lines = _lines(rows, cols, total_row, total_col) + _margin_lines(table, counts, margins, name)
+    grid = _Grid(counts, rows, cols, lines)
     status = np.where([[rule.is_primary(v) for v in r] for r in counts], _PRIMARY, _VISIBLE).reshape(-1)
     log = [
         SuppressionEntry(name, *grid.where(int(k)), "primary", rule.primary_reason)
         for k in np.flatnonzero(status == _PRIMARY)
     ]
+    grid.known = _derivable({_cell_index(table, cell, name) for cell in known}, grid, status)
+    for cell in hidden:
+        k = _cell_index(table, cell, name)
+        if status[k] == _VISIBLE and grid.values[k] > 0:
+            status[k] = _SECONDARY
+            log.append(
+                SuppressionEntry(name, *grid.where(k), "secondary", "secondary: hidden in another table")
+            )
     withheld = False
     if rule.secondary and grid.lines:
         withheld = _protect(grid, status, rule, name, log)
@@ -236,8 +321,39 @@ def apply_disclosure(
             display.iat[i, j] = rule.marker if s == _PRIMARY else rule.secondary_marker
             mask.iat[i, j] = True
     if shares:
-        _add_shares(display, mask, shares, total_row, rule, name, log, withheld)
+        base_row = share_base_row if share_base_row is not None else total_row
+        if base_row is not None and base_row not in table.index:
+            raise InputError(None, Problem("missing-total", f'table "{name}" has no row "{base_row}"'))
+        _add_shares(display, mask, shares, base_row, rule, name, log, withheld)
     return Disclosed(display=display, suppressed=mask, log=log, rule=rule, withheld=withheld)
+
+
+def _derivable(known: set[int], grid: _Grid, status: np.ndarray) -> set[int]:
+    """Known cells and every cell they give away: the last unknown entry of an equation whose other
+    entries are known or visible zeros (zeros are never hidden to protect another cell). Hiding one of
+    these would protect nothing, so none is chosen as a protector."""
+    if not known:
+        return known
+    known = set(known)
+    zero = {int(k) for k in np.flatnonzero((grid.values == 0) & (status == _VISIBLE))}
+    changed = True
+    while changed:
+        changed = False
+        for line in grid.lines:
+            unknown = [k for k in line.members if k not in known and k not in zero]
+            if len(unknown) == 1 and status[unknown[0]] == _VISIBLE:
+                known.add(unknown[0])
+                changed = True
+    return known
+
+
+def _cell_index(table: pd.DataFrame, cell: tuple[Hashable, Hashable], name: str) -> int:
+    r, c = cell
+    if r not in table.index or c not in table.columns:
+        raise InputError(
+            None, Problem("missing-cell", f'table "{name}" has no cell at row "{r}", column "{c}"')
+        )
+    return list(table.index).index(r) * len(table.columns) + list(table.columns).index(c)
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -346,6 +462,7 @@ class _Grid:
     lines: list[_Line]
 
     def __post_init__(self) -> None:
+        self.known: set[int] = set()  # cells published elsewhere: never hidden as protectors
         self.values = np.array(self.counts, dtype=np.int64).reshape(-1)
         self.margins = {line.total for line in self.lines}
         self.lines_of: dict[int, list[_Line]] = {}
@@ -382,6 +499,47 @@ def _lines(
     return lines
 
 
+def _margin_lines(
+    table: pd.DataFrame, counts: list[list[int]], margins: Sequence[Margin], name: str
+) -> list[_Line]:
+    """Equations from explicit margins; each must name cells of the table and add up."""
+    rows, cols = list(table.index), list(table.columns)
+    n = len(cols)
+    problems: list[Problem] = []
+    lines: list[_Line] = []
+
+    def position(cell: tuple[Hashable, Hashable]) -> int | None:
+        r, c = cell
+        if r not in table.index or c not in table.columns:
+            problems.append(
+                Problem("missing-cell", f'table "{name}" has no cell at row "{r}", column "{c}" for a margin')
+            )
+            return None
+        return rows.index(r) * n + cols.index(c)
+
+    for m in margins:
+        total = position(m.total)
+        cells = [position(c) for c in m.cells]
+        if total is None or any(c is None for c in cells):
+            continue
+        members = [c for c in cells if c is not None]
+        got = sum(counts[k // n][k % n] for k in members)
+        want = counts[total // n][total % n]
+        if got != want:
+            problems.append(
+                Problem(
+                    "total-mismatch",
+                    f'table "{name}": the cells of the total at row "{m.total[0]}", column "{m.total[1]}" '
+                    f"add up to {got} but it says {want}",
+                )
+            )
+        if members:
+            lines.append(_Line("total", f"{m.total[0]}, {m.total[1]}", tuple(members), total))
+    if problems:
+        raise InputError(None, problems)
+    return lines
+
+
 # --- secondary suppression ---------------------------------------------------------------------------
 
 
@@ -410,8 +568,14 @@ def _protect(grid: _Grid, status: np.ndarray, rule: Rule, name: str, log: list[S
             k = pinned[0]
             options = _candidates(grid, status, grid.lines_of[k]) + _candidates(grid, status, grid.lines)
             chosen = _first_that_frees(options, k, lambda s: _pinned(grid, s, rule), status)
-            if chosen is None:  # the markers themselves give it away: four "<5" cells under a "<5" total
-                return _withhold(grid, status, name, log, k)
+            if chosen is None:
+                # No single cell frees it (a protector at exactly the threshold in a row whose total is
+                # the sum of its lower bounds, held by its column too): hide the smallest candidate and
+                # look again. Only when nothing is left to hide do the markers themselves give it away
+                # (four "<5" cells under a "<5" total), and the table is withheld.
+                if not options:
+                    return _withhold(grid, status, name, log, k)
+                chosen = options[0]
             hide(chosen, f"secondary: protects {_reason_place(grid, k, chosen)} (narrow range)")
             continue
 
@@ -433,7 +597,12 @@ def _protect(grid: _Grid, status: np.ndarray, rule: Rule, name: str, log: list[S
 
 def _candidates(grid: _Grid, status: np.ndarray, lines: Iterable[_Line]) -> list[int]:
     """Visible non-zero entries of these lines: cells before totals, then smallest first, then in order."""
-    found = {k for line in lines for k in line.members if not status[k] and grid.values[k] > 0}
+    found = {
+        k
+        for line in lines
+        for k in line.members
+        if not status[k] and grid.values[k] > 0 and k not in grid.known
+    }
     return sorted(found, key=lambda k: (k in grid.margins, int(grid.values[k]), k))
 
 

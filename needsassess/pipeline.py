@@ -8,14 +8,24 @@ builder in report/sheets.py (see README, "Architecture").
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+import numbers
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
+from needsassess.client_profile import (
+    ClientProfile,
+    PublishedProfile,
+    parse_population_shares,
+    population_shares_from,
+    profile_clients,
+    publish_profile,
+)
 from needsassess.clients.agencies import AgencyResult
 from needsassess.config import AssessmentConfig
 from needsassess.costs import (
@@ -27,12 +37,19 @@ from needsassess.costs import (
     read_crime_counts,
     victims_from_prevalence,
 )
+from needsassess.disclosure import Rule, SuppressionEntry, get_rule
 from needsassess.errors import ConfigError, OutputError, Problem
 from needsassess.outputs import sha256_file, write_atomic, write_text
 from needsassess.packs import MAX_AGE, Kind, Pack, load_pack
 from needsassess.population import Population, population_in_ages, read_population, select_area
 from needsassess.prevalence import PrevalenceResult, estimate_prevalence
 from needsassess.rounding import parse_rounding
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from needsassess.police import PoliceResult
+    from needsassess.provision import ProvisionResult, ReachResult
 
 
 @dataclass
@@ -78,10 +95,16 @@ class Assessment:
     prevalence: list[PrevalenceResult] = field(default_factory=list)
     costs: list[CostResult] = field(default_factory=list)
     agencies: AgencyResult | None = None  # merged, pseudonymised agency client records
+    police: PoliceResult | None = None
+    provision: ProvisionResult | None = None
+    reach: ReachResult | None = None
     inputs: list[InputFile] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    client_profile: ClientProfile | None = None  # unsuppressed: never written
+    published_profile: PublishedProfile | None = None  # what the profile sheets publish
+    suppression_log: list[SuppressionEntry] = field(default_factory=list)  # every hidden cell and why
 
     @property
     def area_name(self) -> str:
@@ -94,6 +117,17 @@ class Assessment:
         if self.population is not None and len(self.population.frame):
             return str(self.population.frame["area_code"].iloc[0])
         return ""
+
+    @property
+    def disclosure_rule(self) -> Rule:
+        """The small-number rule of [disclosure] (preset, optional threshold); lt5 by default."""
+        section = self.config.section("disclosure")
+        try:
+            return get_rule(section.get("preset", "lt5"), threshold=section.get("threshold"))
+        except ConfigError as exc:
+            raise ConfigError(
+                self.config.path, [Problem(p.slug, f"[disclosure] {p.message}") for p in exc.problems]
+            ) from None
 
     @property
     def pack_dirs(self) -> list[Path]:
@@ -368,8 +402,296 @@ def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack
     return pack
 
 
-STAGES: list[Stage] = [population_stage, prevalence_stage, cost_stage, agencies_stage]
+def merged_clients(assessment: Assessment) -> pd.DataFrame | None:
+    """The merged, pseudonymised client table of the Agencies stage, if it ran."""
+    return assessment.agencies.clients if assessment.agencies is not None else None
+
+
+def profile_stage(assessment: Assessment) -> None:
+    """Needs profile of victims and perpetrators and the Part 4 tables, published through disclosure control."""
+    section = assessment.config.section("profile")
+    if section.get("enabled", True) is False:
+        return
+    clients = merged_clients(assessment)
+    if clients is None or clients.empty:
+        return
+    try:
+        population = parse_population_shares(section.get("population_shares", {}))
+    except ConfigError as exc:
+        raise ConfigError(
+            assessment.config.path, [Problem(p.slug, f"[profile] {p.message}") for p in exc.problems]
+        ) from None
+    if assessment.population is not None:
+        known = {p.column for p in population}
+        population = [
+            p for p in population_shares_from(assessment.population.frame) if p.column not in known
+        ] + population
+    rule = assessment.disclosure_rule
+    assessment.client_profile = profile_clients(clients, population)
+    assessment.published_profile = publish_profile(assessment.client_profile, rule)
+    assessment.suppression_log.extend(assessment.published_profile.log)
+
+
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
+
+
+def police_stage(assessment: Assessment) -> None:
+    """Read the police extract named in [police] and measure it (skipped when there is no [police])."""
+    from needsassess.clients.merge import load_secret
+    from needsassess.police import police_options, run_police
+
+    config = assessment.config
+    section = config.section("police")
+    if not section or section.get("enabled", True) is False:
+        return
+    assert assessment.all_areas is not None
+    # victim keys are pseudonymised with the agency data's secret, when there is one
+    secret_file = config.section("clients").get("secret_file")
+    secret = load_secret(config.resolve(secret_file) if secret_file else None)
+    with _config_errors(config):
+        options = police_options(section, config.resolve)
+        run = run_police(options, assessment.all_areas, config.area, secret)
+    assessment.police = run.result
+    incidents = run.incidents
+    first, last = incidents.frame["date"].min(), incidents.frame["date"].max()
+    assessment.inputs.append(
+        InputFile(
+            "police incidents",
+            options.file,
+            f"{incidents.rows_read:,} rows, {first:%d %b %Y} to {last:%d %b %Y}"
+            + (f', sheet "{incidents.sheet}"' if incidents.sheet else ""),
+        )
+    )
+    if run.deprivation is not None and options.deprivation is not None:
+        assessment.inputs.append(
+            InputFile(
+                "deprivation", options.deprivation, f"{len(run.deprivation.frame)} {run.deprivation.level}s"
+            )
+        )
+    if run.peer_counts is not None and options.peer_counts is not None:
+        assessment.inputs.append(
+            InputFile("police peer counts", options.peer_counts, f"{len(run.peer_counts.frame)} areas")
+        )
+
+
+def provision_stage(assessment: Assessment) -> None:
+    """Expected provision from a benchmarks pack against [provision] (skipped when there is no [provision])."""
+    from needsassess.provision import STATED_KEYS, assess_provision, check_stated
+
+    config = assessment.config
+    section = config.section("provision")
+    if not section or section.get("enabled", True) is False:
+        return
+    stated, problems = check_stated(section)
+    allowed = {"enabled", "pack", "period", *STATED_KEYS}
+    for key in section:
+        if key not in allowed:
+            problems.append(
+                Problem(
+                    "unknown-key",
+                    f'[provision] unknown key "{key}"; expected one of ' + ", ".join(sorted(allowed)),
+                )
+            )
+    if problems:
+        raise ConfigError(config.path, problems)
+    assert assessment.population is not None
+    pack = assessment.use_pack(str(section.get("pack", "safelives-benchmarks")), Kind.BENCHMARKS)
+    counted = {k: v for k, v in _agency_volumes(assessment).items() if k not in stated}
+    period = str(section.get("period", "") or (assessment.police.current.label if assessment.police else ""))
+    assessment.provision = assess_provision(assessment.population, pack, stated | counted, period)
+    for item in counted:
+        what = "MARAC cases" if item == "marac_cases" else "IDVA referrals"
+        assessment.provision.notes.append(
+            f"Actual {what}: counted from the agency data (victims' referrals to the "
+            f"{'MARAC' if item == 'marac_cases' else 'IDVA service'}{' in ' + period if period else ''}), "
+            f"as {item} is not stated in [provision]."
+        )
+    if not pack.all_verified:
+        assessment.warnings.append(
+            f'pack "{pack.id}" includes figures not seen in the primary publication '
+            f"({', '.join(s for s in pack.statuses if s != 'verified')}); the Sources sheet marks them"
+        )
+
+
+def reach_stage(assessment: Assessment) -> None:
+    """The funnel from estimated victims to people supported, from whichever stages ran."""
+    from needsassess.provision import build_reach
+
+    steps, why = reach_steps(assessment)
+    if sum(1 for s in steps.values() if s is not None) < 2:
+        return
+    assessment.reach = build_reach(assessment.area_name, steps, why)
+
+
+def reach_steps(assessment: Assessment) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each step of the reach funnel from the stages that ran (None where a stage did not), and why not."""
+    from needsassess.provision import ReachStep
+    from needsassess.rounding import round_for_publication
+
+    steps: dict[str, Any] = {}
+    why: dict[str, str] = {}
+    estimated = None
+    for result in assessment.prevalence:
+        rows = result.estimates[
+            (result.estimates["measure"] == "da_last_year") & (result.estimates["method"] == "single rate")
+        ]
+        rows = (
+            rows[rows["sex"].isin(["female", "male"])] if rows["sex"].isin(["female", "male"]).any() else rows
+        )
+        if len(rows):
+            value = float(rows["estimate"].sum())
+            estimated = ReachStep(
+                "estimated",
+                "Estimated victims in the last year",
+                f"residents aged {result.ages.label} estimated to have experienced domestic abuse in the last "
+                f"year (national survey rate x local population, {result.pack.meta.get('period', '')})",
+                value,
+                f"{result.pack.citation()} [{result.pack.id}]",
+                is_estimate=True,
+                rounded=round_for_publication(value, result.rounding),
+            )
+            break
+    steps["estimated"] = estimated
+    if estimated is None:
+        why["estimated"] = "no prevalence pack with domestic abuse in the last year was applied"
+    police = assessment.police
+    if police is not None:
+        keyed = police.figures["keyed_incidents"] > 0
+        steps["police"] = ReachStep(
+            "police",
+            "Reported to the police",
+            (
+                f"victims (people, all ages) of domestic abuse incidents and crimes recorded in {police.current.label}"
+                if keyed
+                else f"domestic abuse incidents and crimes recorded in {police.current.label} (no victim key, "
+                "so incidents, not people)"
+            ),
+            float(police.figures["victims" if keyed else "incidents"]),
+            police.source,
+        )
+    else:
+        steps["police"] = None
+        why["police"] = "no police extract was given ([police])"
+    agency = _agency_reach(assessment)
+    stated = assessment.config.section("provision")
+    for key, stated_key, label, counts in (
+        (
+            "referred",
+            "people_referred",
+            "Referred to specialist services",
+            "people referred to specialist services",
+        ),
+        (
+            "supported",
+            "people_supported",
+            "Supported by specialist services",
+            "people supported by specialist services",
+        ),
+    ):
+        if agency.get(key) is not None:
+            steps[key] = agency[key]
+        elif isinstance(stated.get(stated_key), int | float) and not isinstance(stated.get(stated_key), bool):
+            period = f" in {stated['period']}" if stated.get("period") else " in the year"
+            steps[key] = ReachStep(
+                key,
+                label,
+                counts + period,
+                float(stated[stated_key]),
+                "stated in assessment.toml ([provision])",
+            )
+        else:
+            steps[key] = None
+            why[key] = f"no agency data, and no {stated_key} stated in [provision]"
+    return steps, why
+
+
+# Services whose referrals count as "referred to specialist services" in the reach funnel.
+SPECIALIST_SERVICES = ("outreach", "idva", "refuge", "marac")
+
+
+def _agency_victims(assessment: Assessment) -> tuple[Any, str] | None:
+    """Victims' referrals in the agency data, within the police year when there is one, and that year's words."""
+    import pandas as pd
+
+    if assessment.agencies is None or assessment.agencies.clients.empty:
+        return None
+    clients = assessment.agencies.clients
+    victims = clients[clients["record_type"] == "victim"]
+    if assessment.police is None:
+        return victims, ""
+    period = assessment.police.current
+    dates = pd.to_datetime(victims["referral_date"])
+    within = (dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))
+    return victims[within], f" in {period.label}"
+
+
+def _agency_reach(assessment: Assessment) -> dict[str, Any]:
+    """People referred to and supported by specialist services, from the agency stage when it has run."""
+    from needsassess.provision import ReachStep
+
+    found = _agency_victims(assessment)
+    if found is None:
+        return {}
+    victims, when = found
+    specialist = victims[victims["service_type"].isin(SPECIALIST_SERVICES)]
+    if specialist.empty:
+        return {}
+    supported = specialist[specialist["referral_outcome"] != "unable_to_support"]
+    source = "agency data ([[agencies]])"
+    return {
+        "referred": ReachStep(
+            "referred",
+            "Referred to specialist services",
+            f"people referred to outreach, IDVA, refuge or MARAC{when} (a person referred to several counts once)",
+            float(specialist["client_key"].nunique()),
+            source,
+        ),
+        "supported": ReachStep(
+            "supported",
+            "Supported by specialist services",
+            f"people referred{when} with a referral not recorded as unable to support (services that record "
+            "no outcome count everyone referred)",
+            float(supported["client_key"].nunique()),
+            source,
+        ),
+    }
+
+
+def _agency_volumes(assessment: Assessment) -> dict[str, float]:
+    """MARAC cases and IDVA referrals counted from the agency data (victims' referrals, in the police year)."""
+    found = _agency_victims(assessment)
+    if found is None:
+        return {}
+    victims, _when = found
+    volumes = {}
+    for item, service in (("marac_cases", "marac"), ("idva_referrals", "idva")):
+        n = int((victims["service_type"] == service).sum())
+        if n:
+            volumes[item] = float(n)
+    return volumes
+
+
+@contextlib.contextmanager
+def _config_errors(config: AssessmentConfig) -> Iterator[None]:
+    """Name assessment.toml in settings errors raised without a file."""
+    try:
+        yield
+    except ConfigError as exc:
+        if exc.file is None:
+            raise ConfigError(config.path, exc.problems) from None
+        raise
+
+
+STAGES: list[Stage] = [
+    population_stage,
+    prevalence_stage,
+    cost_stage,
+    agencies_stage,
+    profile_stage,
+    police_stage,
+    provision_stage,
+    reach_stage,
+]
 
 
 def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
@@ -387,6 +709,27 @@ def write_workbook_file(assessment: Assessment, path: Path, force: bool = False)
 
     cover, sheets = build_cover(assessment), build_sheets(assessment)
     return write_atomic(path, lambda tmp: write_workbook(tmp, cover, sheets), force)
+
+
+def write_profile_summary(
+    clients: pd.DataFrame, path: Path, rule: Rule, force: bool = False
+) -> PublishedProfile:
+    """Profile a merged client table and write it, suppressed, to .xlsx (sheets, notes and suppression
+    log) or .csv (every published table, long: table, title, row, column, value)."""
+    from needsassess.report.csv import write_csv
+    from needsassess.report.sheets import build_profile_summary
+    from needsassess.report.workbook import write_workbook
+
+    profile = profile_clients(clients)
+    published = publish_profile(profile, rule)
+    if path.suffix.lower() == ".csv":
+        write_csv(published.long_frame(), path, force)
+    else:
+        cover, sheets = build_profile_summary(
+            profile, published, "Needs profile of domestic abuse clients", datetime.now(UTC)
+        )
+        write_atomic(path, lambda tmp: write_workbook(tmp, cover, sheets), force)
+    return published
 
 
 # Writers run by `needsassess run`, each given (assessment, out_dir, force) and returning the paths written.
@@ -508,8 +851,36 @@ def summary_lines(assessment: Assessment) -> list[str]:
             f"{sum(f.rows_set_aside for f in files):,} set aside"
             + (f"; {int(victims['people'].iloc[0]):,} people" if len(victims) else "")
         )
+    if assessment.published_profile is not None:
+        from needsassess.client_profile import headline_lines
+
+        published = assessment.published_profile
+        lines += [f"  {line}" for line in headline_lines(published) if "(all agencies, people)" in line]
+        lines.append(
+            f"  Needs profile: {len(published.tables)} tables, {len(published.log):,} cells suppressed "
+            f"(preset {published.rule.name}); the Notes sheet lists each"
+        )
+    if assessment.police is not None:
+        lines.append("  " + _police_line(assessment))
     lines += [f"Warning: {w}" for w in assessment.warnings]
     return lines
+
+
+def _police_line(assessment: Assessment) -> str:
+    """The police headline as the workbook publishes it (after disclosure control)."""
+    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
+
+    assert assessment.police is not None
+    sheet = police_sheet_for(assessment.police, disclosure_rule(assessment.config.section("disclosure")))
+    summary = sheet.tables[0].frame.set_index("Measure")
+    row = summary.loc["Domestic abuse incidents and crimes"]
+    number, rate = row["Number"], row["Per 1,000 aged 16+"]
+    shown = f"{number:,}" if isinstance(number, numbers.Integral) else str(number)
+    per = f"{rate:.1f}" if isinstance(rate, numbers.Real) else str(rate)
+    return (
+        f"Police, {assessment.police.current.label}: {shown} domestic abuse incidents and crimes, "
+        f"{per} per 1,000 residents aged 16+"
+    )
 
 
 def _slug(text: str) -> str:

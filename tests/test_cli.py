@@ -107,12 +107,19 @@ def test_run_writes_workbook_and_manifest(sample: Path, tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["version"] == __version__
     assert manifest["area"] == {"code": "E06009901", "name": "Northmere"}
-    assert [p["id"] for p in manifest["packs"]] == ["csew-2015-16to59", "ho-horr107-2019", "ho-horr99-2018"]
+    assert [p["id"] for p in manifest["packs"]] == [
+        "csew-2015-16to59",
+        "ho-horr107-2019",
+        "ho-horr99-2018",
+        "safelives-benchmarks",
+    ]
     assert {i["role"] for i in manifest["inputs"]} == {
         "population",
         "crimes",
         "agency mapping",
         "agency data",
+        "police incidents",
+        "deprivation",
     }
     population = next(i for i in manifest["inputs"] if i["role"] == "population")
     assert len(population["sha256"]) == 64
@@ -167,6 +174,12 @@ def test_workbook_reads_back(sample: Path, tmp_path: Path) -> None:
         "Prevalence",
         "Cost",
         "Agency clients",
+        "Victims",
+        "Perpetrators",
+        "Safe accommodation",
+        "Police",
+        "Provision",
+        "Reach",
         "Data quality",
         "Sources",
     ]

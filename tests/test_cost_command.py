@@ -158,7 +158,8 @@ def test_cost_sheet_reads_back(sample: Path, tmp_path: Path):
     result = runner.invoke(app, ["workbook", str(sample), "-o", str(path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     wb = load_workbook(path)
-    assert wb.sheetnames[-5:] == ["Prevalence", "Cost", "Agency clients", "Data quality", "Sources"]
+    assert wb.sheetnames[3:5] == ["Prevalence", "Cost"]
+    assert wb.sheetnames[-2:] == ["Data quality", "Sources"]
     ws = wb["Cost"]
     assert ws["A1"].value == "Estimated cost of domestic abuse in Northmere"
     tables = {name: ws.tables[name].ref for name in ws.tables}
@@ -217,7 +218,7 @@ def test_cost_sheet_reads_back(sample: Path, tmp_path: Path):
     )
     sources = wb["Sources"]
     packs = [r["Pack"] for r in _records(sources, sources.tables["sources_packs"].ref)]
-    assert packs == ["csew-2015-16to59", "ho-horr107-2019", "ho-horr99-2018"]
+    assert packs[:3] == ["csew-2015-16to59", "ho-horr107-2019", "ho-horr99-2018"]
     inputs = [r["Role"] for r in _records(sources, sources.tables["sources_inputs"].ref)]
     assert inputs[:2] == ["population", "crimes"]
 

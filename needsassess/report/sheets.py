@@ -12,9 +12,13 @@ from needsassess.report.model import Chart, Note, Sheet, Table
 from needsassess.report.workbook import Cover
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import pandas as pd
 
+    from needsassess.client_profile import ClientProfile, PublishedProfile, PublishedTable
     from needsassess.costs import CostResult
+    from needsassess.disclosure import SuppressionEntry
     from needsassess.pipeline import Assessment
     from needsassess.prevalence import PrevalenceResult
 
@@ -36,7 +40,14 @@ def build_cover(assessment: Assessment) -> Cover:
             "About this workbook",
             f"Domestic abuse needs assessment for {assessment.area_name} "
             f"({assessment.area_code}): estimated prevalence from national survey rates applied to the local "
-            "population, with every figure traced to its source on the Sources sheet.",
+            "population"
+            + (
+                ", and the needs profile of the clients of local services (victims, perpetrators and safe "
+                "accommodation)"
+                if assessment.published_profile is not None
+                else ""
+            )
+            + ", with every figure traced to its source on the Sources sheet.",
         ),
         ("Area", f"{assessment.area_name} ({assessment.area_code})"),
         (
@@ -51,15 +62,28 @@ def build_cover(assessment: Assessment) -> Cover:
         lines.insert(1, ("Produced by", config.author))
     if assessment.warnings:
         lines.append(("Warnings", " ".join(assessment.warnings)))
-    return Cover(config.title, lines, config.protective_marking, build_notes(assessment))
+    return Cover(
+        config.title,
+        lines,
+        config.protective_marking,
+        build_notes(assessment),
+        build_notes_tables(assessment),
+    )
 
 
 def _disclosure_text(assessment: Assessment) -> str:
-    preset = assessment.config.section("disclosure").get("preset", "lt5")
-    return (
-        f'Small-number suppression preset "{preset}" applies to tables of counts of people. '
+    rule = assessment.disclosure_rule
+    text = (
+        f"Tables of counts of people follow the small-number rule {rule.describe()} "
         "Estimates from national rates are not counts of individuals and are not suppressed."
     )
+    hidden = len(assessment.suppression_log)
+    if hidden:
+        text += (
+            f" {hidden:,} cell{'s are' if hidden != 1 else ' is'} hidden in this workbook; the suppression log "
+            "on the Notes sheet gives the table, the cell and the rule for each."
+        )
+    return text
 
 
 def build_notes(assessment: Assessment) -> list[Note]:
@@ -77,7 +101,52 @@ def build_notes(assessment: Assessment) -> list[Note]:
         text = " ".join(str(pack.meta.get("notes", "")).split())
         if text:
             notes.append(Note(f"{pack.id}: {text}", "Sources"))
+    if assessment.published_profile is not None:
+        notes += _profile_notes(assessment.published_profile)
     return notes
+
+
+def build_notes_tables(assessment: Assessment) -> list[Table]:
+    """The suppression log: every hidden cell of every published table, and why."""
+    return _suppression_log_tables(assessment.suppression_log)
+
+
+def _profile_notes(published: PublishedProfile) -> list[Note]:
+    applies = ", ".join(PROFILE_SHEETS)
+    return [
+        Note(
+            f"Small-number suppression, {published.rule.describe()} Every hidden cell is listed in the "
+            "suppression log below, with the rule that hid it.",
+            applies,
+        ),
+        Note(
+            "Every share is of those for whom the item was recorded (the base); the number not recorded is "
+            "shown beside it and is left out of the base. People are counted once per agency and once in All "
+            "agencies; referrals are every referral.",
+            applies,
+        ),
+    ]
+
+
+def _suppression_log_tables(log: list[SuppressionEntry]) -> list[Table]:
+    from needsassess.disclosure import log_frame
+
+    if not log:
+        return []
+    return [
+        Table(
+            "suppression_log",
+            "Suppression log: each hidden cell, and the rule that hid it",
+            log_frame(log),
+            "needsassess disclosure control",
+            [
+                "primary = a small count; secondary = hidden so that a small count cannot be worked out from "
+                "the totals; share = a share or statistic of a hidden count; withheld = a table that could "
+                "not be protected cell by cell. Hidden values themselves are never logged."
+            ],
+            widths={"Table": 40, "Row": 50, "Column": 24, "Rule": 50},
+        )
+    ]
 
 
 def prevalence_sheet(assessment: Assessment) -> list[Sheet]:
@@ -390,6 +459,166 @@ def _cost_alt_text(result: CostResult, frame: pd.DataFrame) -> str:
     return (
         f"Bar chart of the cost {METHOD_LABELS[result.method]} of domestic abuse in {result.price_year} prices, "
         f"by category. " + "; ".join(parts) + f". Total £{result.total_gbp:,.0f}."
+    )
+
+
+PROFILE_SHEETS = ("Victims", "Perpetrators", "Safe accommodation")
+
+
+def victims_sheet(assessment: Assessment) -> list[Sheet]:
+    return _victims(assessment.client_profile, assessment.published_profile, assessment.area_name)
+
+
+def perpetrators_sheet(assessment: Assessment) -> list[Sheet]:
+    return _perpetrators(assessment.client_profile, assessment.published_profile, assessment.area_name)
+
+
+def safe_accommodation_sheet(assessment: Assessment) -> list[Sheet]:
+    return _safe_accommodation(assessment.client_profile, assessment.published_profile, assessment.area_name)
+
+
+def build_profile_summary(
+    profile: ClientProfile, published: PublishedProfile, title: str, created: datetime
+) -> tuple[Cover, list[Sheet]]:
+    """The workbook of `needsassess profile --summary`: cover, notes with the suppression log, and the
+    Victims, Perpetrators and Safe accommodation sheets."""
+    area = "the area"
+    sheets = (
+        _victims(profile, published, area)
+        + _perpetrators(profile, published, area)
+        + _safe_accommodation(profile, published, area)
+    )
+    agencies = ", ".join(
+        dict.fromkeys(
+            a
+            for part in (profile.victims, profile.perpetrators, profile.safe_accommodation)
+            if part is not None
+            for a in part.agencies
+        )
+    )
+    hidden = len(published.log)
+    lines = [
+        (
+            "About this workbook",
+            f"Needs profile of the clients of {agencies}: victims, perpetrators and safe accommodation, "
+            "from agency records merged and pseudonymised by needsassess.",
+        ),
+        ("Produced", f"{created:%d %B %Y} with needsassess {__version__}"),
+        (
+            "Disclosure control",
+            f"Small-number rule {published.rule.describe()} {hidden:,} cell{'s are' if hidden != 1 else ' is'} "
+            "hidden; the suppression log on the Notes sheet gives the table, the cell and the rule for each.",
+        ),
+    ]
+    notes = _profile_notes(published)
+    tables = _suppression_log_tables(published.log)
+    return Cover(title, lines, "OFFICIAL", notes, tables), sheets
+
+
+def _victims(profile: ClientProfile | None, published: PublishedProfile | None, area: str) -> list[Sheet]:
+    if published is None or profile is None or profile.victims is None or not published.victims:
+        return []
+    agencies = ", ".join(profile.victims.agencies)
+    return [
+        _profile_sheet(
+            "Victims",
+            f"Victims and survivors supported by local services in {area}",
+            [
+                f"Clients of {agencies}: who they are, their needs, the abuse they experienced and their outcomes.",
+                "Each share is of those for whom it was recorded; the number not recorded is shown beside it.",
+            ],
+            published.victims,
+            f"agency client records ({agencies}), merged and pseudonymised by needsassess",
+            "Profile of victims: demographics, needs, abuse, outcomes",
+        )
+    ]
+
+
+def _perpetrators(
+    profile: ClientProfile | None, published: PublishedProfile | None, area: str
+) -> list[Sheet]:
+    if published is None or profile is None or profile.perpetrators is None or not published.perpetrators:
+        return []
+    agencies = ", ".join(profile.perpetrators.agencies)
+    return [
+        _profile_sheet(
+            "Perpetrators",
+            f"Perpetrators of domestic abuse in {area}",
+            [f"Perpetrators in the records of {agencies}: sex, age, needs and domestic abuse history."],
+            published.perpetrators,
+            f"perpetrator records ({agencies}), merged and pseudonymised by needsassess",
+            "Profile of perpetrators: sex, age, needs, previous record",
+        )
+    ]
+
+
+def _safe_accommodation(
+    profile: ClientProfile | None, published: PublishedProfile | None, area: str
+) -> list[Sheet]:
+    if published is None or profile is None or profile.safe_accommodation is None:
+        return []
+    agencies = ", ".join(profile.safe_accommodation.agencies)
+    intro = [
+        "Laid out as the Domestic Abuse Act 2021 Part 4 annual data return asks, so that the figures can be "
+        "copied across: people supported by accommodation type, specialist characteristics, households "
+        "unable to be supported, support ended, move-on destinations and households from outside the area.",
+    ]
+    return [
+        _profile_sheet(
+            "Safe accommodation",
+            f"Domestic abuse safe accommodation (Part 4) in {area}",
+            intro,
+            published.safe_accommodation,
+            f"safe-accommodation service records ({agencies}), merged and pseudonymised by needsassess",
+            "Part 4 safe-accommodation return tables",
+        )
+    ]
+
+
+def _profile_sheet(
+    name: str, title: str, intro: list[str], tables: list[PublishedTable], source: str, description: str
+) -> Sheet:
+    sheet_tables, charts = [], []
+    for t in tables:
+        sheet_tables.append(
+            Table(
+                t.name,
+                t.title,
+                t.frame,
+                f"{source}. Base: {t.base}",
+                list(t.notes),
+                formats=dict(t.formats),
+                widths={"Characteristic": 44, "Value": 30},
+            )
+        )
+        if t.chart_rows:
+            rows = t.frame.iloc[: t.chart_rows]
+            charts.append(
+                Chart(
+                    kind="bar",
+                    title=f"{t.title}: share of people, all agencies",
+                    table=t.name,
+                    categories=t.chart_category,
+                    values=[t.chart_value],
+                    alt_text=_profile_alt_text(t.title, rows, t.chart_category, t.chart_value),
+                    x_title="Share of those recorded (%)",
+                    rows=slice(0, t.chart_rows),
+                )
+            )
+    return Sheet(name, title, intro, sheet_tables, charts, description)
+
+
+def _profile_alt_text(title: str, rows: pd.DataFrame, category: str, value: str) -> str:
+    parts = []
+    for label, share in zip(rows[category], rows[value], strict=True):
+        if isinstance(share, int | float) and share == share:
+            parts.append(f"{label} {share:.1f}%")
+        else:
+            parts.append(f"{label} not shown (suppressed or not recorded)")
+    return (
+        f"Bar chart of {title.lower()}, share of people for whom it was recorded, all agencies: "
+        + "; ".join(parts)
+        + "."
     )
 
 
@@ -714,12 +943,44 @@ def data_quality_sheet(assessment: Assessment) -> list[Sheet]:
     ]
 
 
+def police_sheet(assessment: Assessment) -> list[Sheet]:
+    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
+
+    if assessment.police is None:
+        return []
+    return [police_sheet_for(assessment.police, disclosure_rule(assessment.config.section("disclosure")))]
+
+
+def provision_sheet(assessment: Assessment) -> list[Sheet]:
+    from needsassess.report.police_sheets import disclosure_rule, provision_sheet_for
+
+    if assessment.provision is None:
+        return []
+    return [
+        provision_sheet_for(assessment.provision, disclosure_rule(assessment.config.section("disclosure")))
+    ]
+
+
+def reach_sheet(assessment: Assessment) -> list[Sheet]:
+    from needsassess.report.police_sheets import disclosure_rule, reach_sheet_for
+
+    if assessment.reach is None:
+        return []
+    return [reach_sheet_for(assessment.reach, disclosure_rule(assessment.config.section("disclosure")))]
+
+
 SheetBuilder = Callable[["Assessment"], list[Sheet]]
 # Order of the content sheets in the workbook; Sources stays last.
 SHEET_BUILDERS: list[SheetBuilder] = [
     prevalence_sheet,
     cost_sheet,
     agencies_sheet,
+    victims_sheet,
+    perpetrators_sheet,
+    safe_accommodation_sheet,
+    police_sheet,
+    provision_sheet,
+    reach_sheet,
     data_quality_sheet,
     sources_sheet,
 ]

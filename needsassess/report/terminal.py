@@ -11,6 +11,8 @@ from rich.table import Table as RichTable
 if TYPE_CHECKING:
     import pandas as pd
 
+    from needsassess.report.model import Sheet
+
 
 def console(stderr: bool = False) -> Console:
     """A console that is wide when output goes to a file or pipe, so tables are not folded to 80 columns."""
@@ -20,14 +22,18 @@ def console(stderr: bool = False) -> Console:
 
 
 def print_frame(
-    frame: pd.DataFrame, title: str = "", formats: dict[str, str] | None = None, out: Console | None = None
+    frame: pd.DataFrame,
+    title: str = "",
+    formats: dict[str, str] | None = None,
+    out: Console | None = None,
+    right: set[str] | None = None,
 ) -> None:
-    """Print a frame as a table; numbers right-aligned and formatted ('{:,.0f}' etc.)."""
+    """Print a frame as a table; numbers (and the columns in `right`) right-aligned and formatted."""
     out = out or console()
     formats = formats or {}
     table = RichTable(title=title or None, title_justify="left", show_lines=False)
     for column in frame.columns:
-        numeric = frame[column].dtype.kind in "iuf"
+        numeric = frame[column].dtype.kind in "iuf" or str(column) in (right or set())
         table.add_column(
             str(column),
             justify="right" if numeric else "left",
@@ -56,3 +62,22 @@ def print_lines(lines: list[str], out: Console | None = None) -> None:
     out = out or console()
     for line in lines:
         out.print(line, markup=False)
+
+
+_EXCEL_TO_PYTHON = {
+    "#,##0": "{:,.0f}",
+    "0": "{:.0f}",
+    "0.0": "{:.1f}",
+    "#,##0.0": "{:,.1f}",
+    "#,##0.00": "{:,.2f}",
+}
+
+
+def print_sheet(sheet: Sheet, out: Console | None = None) -> None:
+    """Print a sheet's title, explanation and tables as the workbook shows them (numbers as formatted)."""
+    out = out or console()
+    print_lines([sheet.title, *sheet.intro, ""], out)
+    for table in sheet.tables:
+        formats = {c: _EXCEL_TO_PYTHON[f] for c, f in table.formats.items() if f in _EXCEL_TO_PYTHON}
+        print_frame(table.frame, title=table.title, formats=formats, out=out, right=set(table.formats))
+        print_lines([f"Source: {table.source}", *table.notes, ""], out)

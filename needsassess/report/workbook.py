@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,7 @@ class Cover:
     lines: list[tuple[str, str]]  # (label, text)
     protective_marking: str = "OFFICIAL"
     notes: list[Note] = field(default_factory=list)
+    notes_tables: list[Table] = field(default_factory=list)  # below the notes, e.g. the suppression log
 
 
 def write_workbook(path: Path, cover: Cover, sheets: list[Sheet]) -> None:
@@ -59,7 +61,7 @@ def write_workbook(path: Path, cover: Cover, sheets: list[Sheet]) -> None:
         [("Notes", "Notes referred to in the tables of this workbook")]
         + [(n, s.description or s.title) for s, n in zip(sheets, names, strict=True)],
     )
-    _write_notes(notes_ws, cover.notes)
+    _write_notes(notes_ws, cover.notes, cover.notes_tables)
     for sheet_ws in wb.worksheets:
         # Printable as well as browsable: landscape, one page wide
         sheet_ws.page_setup.orientation = "landscape"
@@ -118,12 +120,14 @@ def _write_contents(ws: Worksheet, entries: list[tuple[str, str]]) -> None:
     ws.column_dimensions["B"].width = 90
 
 
-def _write_notes(ws: Worksheet, notes: list[Note]) -> None:
+def _write_notes(ws: Worksheet, notes: list[Note], tables: Sequence[Table] = ()) -> None:
     _text(ws["A1"], "Notes")
     ws["A1"].font = TITLE_FONT
+    n = 1 + len(tables)
     _text(
         ws["A2"],
-        "This worksheet contains one table. Notes are referred to as [note N] in table titles and text.",
+        f"This worksheet contains {'one table' if n == 1 else f'{n} tables'}. "
+        "Notes are referred to as [note N] in table titles and text.",
     )
     ws.append(["Note number", "Note text", "Applies to"])
     for i, note in enumerate(notes, 1):
@@ -138,6 +142,35 @@ def _write_notes(ws: Worksheet, notes: list[Note]) -> None:
     ws.column_dimensions["C"].width = 24
     for r in range(4, ws.max_row + 1):
         _wrap(ws, r, 2, 100)
+    if tables:
+        widths: dict[int, float] = {}
+        _write_tables(ws, list(tables), ws.max_row + 2, widths)
+        for j, width in widths.items():
+            if j > 3:  # the notes table sets the first three
+                ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(10, width))
+        ws.column_dimensions["A"].width = max(14, min(MAX_WIDTH, widths.get(1, 14)))
+
+
+def _write_tables(
+    ws: Worksheet, tables: list[Table], row: int, widths: dict[int, float]
+) -> tuple[int, dict[str, tuple[int, int, Table]]]:
+    """Write each table with its title, source and notes from `row`; return the next free row."""
+    positions: dict[str, tuple[int, int, Table]] = {}
+    for table in tables:
+        _text(ws.cell(row=row, column=1), table.title).font = HEADING_FONT
+        row += 1
+        _text(ws.cell(row=row, column=1), f"Source: {table.source}")
+        row += 1
+        for note in table.notes:
+            _text(ws.cell(row=row, column=1), note)
+            row += 1
+        header_row = row
+        _write_frame(ws, table, header_row, widths)
+        last = header_row + max(len(table.frame), 1)
+        _mark_table(ws, table.name, header_row, 1, last, max(1, len(table.frame.columns)))
+        positions[table.name] = (header_row, last, table)
+        row = last + 2
+    return row, positions
 
 
 def _wrap(ws: Worksheet, row: int, column: int, width: float) -> None:
@@ -164,22 +197,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         ),
     )
     row += 2
-    positions: dict[str, tuple[int, int, Table]] = {}
     widths: dict[int, float] = {}
-    for table in sheet.tables:
-        _text(ws.cell(row=row, column=1), table.title).font = HEADING_FONT
-        row += 1
-        _text(ws.cell(row=row, column=1), f"Source: {table.source}")
-        row += 1
-        for note in table.notes:
-            _text(ws.cell(row=row, column=1), note)
-            row += 1
-        header_row = row
-        _write_frame(ws, table, header_row, widths)
-        last = header_row + max(len(table.frame), 1)
-        _mark_table(ws, table.name, header_row, 1, last, max(1, len(table.frame.columns)))
-        positions[table.name] = (header_row, last, table)
-        row = last + 2
+    row, positions = _write_tables(ws, sheet.tables, row, widths)
     for j, width in widths.items():
         ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(10, width))
     anchor_row = row + 1
@@ -201,9 +220,10 @@ def _write_frame(ws: Worksheet, table: Table, header_row: int, widths: dict[int,
         for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), 1):
             cell = ws.cell(row=r, column=j)
             _set_value(cell, value)
-            if cell.value == NOT_AVAILABLE:
-                cell.alignment = Alignment(horizontal="right")
             fmt = table.formats.get(column)
+            if cell.value == NOT_AVAILABLE or (fmt and isinstance(cell.value, str)):
+                # "[x]", and markers such as "<5" or "*" in a column of numbers, line up with the numbers
+                cell.alignment = Alignment(horizontal="right")
             if fmt and isinstance(cell.value, int | float):
                 cell.number_format = fmt
             widths[j] = max(widths.get(j, 0), len(_display(value)) + 2)
@@ -284,6 +304,8 @@ def _add_chart(
         j = columns.index(name) + 1
         obj.add_data(Reference(ws, min_col=j, min_row=first, max_row=last), titles_from_data=False)
         obj.series[-1].tx = SeriesLabel(v=str(name))
+        if chart.kind == "line":
+            obj.series[-1].smooth = False  # straight lines between points: counts, not a fitted curve
     cat_col = columns.index(chart.categories) + 1
     obj.set_categories(Reference(ws, min_col=cat_col, min_row=first, max_row=last))
     obj.alt_text = chart.alt_text  # read by the drawing patch below
