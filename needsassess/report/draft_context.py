@@ -423,7 +423,7 @@ def _children(state: _State) -> dict[str, Any] | str:
                 }
             )
     police = None
-    p = getattr(a, "police", None)
+    p = a.police
     if p is not None and p.figures.get("incidents"):
         f = p.figures
         police = {
@@ -570,7 +570,7 @@ def _police(state: _State) -> dict[str, Any] | str:
     from needsassess.report.charts import line_chart
 
     a = state.assessment
-    p = getattr(a, "police", None)
+    p = a.police
     if p is None or not p.figures.get("incidents"):
         return "no police incident extract in this assessment; add a [police] section to assessment.toml"
     f = p.figures
@@ -660,8 +660,9 @@ def _police(state: _State) -> dict[str, Any] | str:
     offences = None
     if p.offences is not None and len(p.offences):
         has_base = p.baseline is not None
+        base_label = [p.baseline.label] if p.baseline is not None else []
         offences = _table(
-            ["Offence", *([p.baseline.label] if has_base else []), p.current.label],
+            ["Offence", *base_label, p.current.label],
             [
                 [
                     str(r["offence"]),
@@ -708,14 +709,14 @@ def _reporting(state: _State) -> dict[str, Any] | str:
     from needsassess.report.charts import funnel_chart
 
     a = state.assessment
-    reach = getattr(a, "reach", None)
+    reach = a.reach
     if reach is None or len(reach.steps) < 2:
         return (
             "no police or service counts to set beside the estimated victims; add a [police] extract or "
             "people referred and supported to [provision]"
         )
     table = reach.table()
-    steps = []
+    steps: list[dict[str, Any]] = []
     for r, step in zip(table.to_dict("records"), reach.steps, strict=True):
         if step.is_estimate:
             value: int | str = int(r["value"])
@@ -766,7 +767,7 @@ def _reporting(state: _State) -> dict[str, Any] | str:
 def _provision(state: _State) -> dict[str, Any] | str:
     """Local provision against national benchmarks (SafeLives, Council of Europe)."""
     a = state.assessment
-    prov = getattr(a, "provision", None)
+    prov = a.provision
     if prov is None or prov.items.empty:
         return "no provision figures in this assessment; add a [provision] section to assessment.toml"
     items = []
@@ -823,7 +824,7 @@ ALL_AGENCIES = "All agencies"
 
 
 def _published(assessment: Assessment) -> Any:
-    return getattr(assessment, "published_profile", None)
+    return assessment.published_profile
 
 
 def _frame(profile: Any, name: str) -> Any:
@@ -1015,7 +1016,8 @@ def _accommodation(state: _State) -> dict[str, Any] | str:
         if r["Accommodation type"] not in ("Total", "Not recorded") and r["Total"] not in (0, "0")
     ]
     unable = _frame(profile, "safe_unable_to_support")
-    reasons, unable_total = [], None
+    reasons: list[dict[str, Any]] = []
+    unable_total = None
     if unable is not None and not unable.empty:
         share_col = next((c for c in unable.columns if c.startswith("Share")), None)
         for r in unable.to_dict("records"):
@@ -1034,7 +1036,7 @@ def _accommodation(state: _State) -> dict[str, Any] | str:
         if len(row) and col:
             out_share = _share_value(row[col].iloc[0])
     move_on = _frame(profile, "safe_move_on")
-    destinations = []
+    destinations: list[dict[str, Any]] = []
     if move_on is not None and not move_on.empty:
         col = next((c for c in move_on.columns if c.startswith("Share")), None)
         for r in move_on.to_dict("records"):
@@ -1223,7 +1225,7 @@ def _quality(state: _State) -> dict[str, Any]:
         "disclosure": _disclosure(a),
         "left_out": list(state.left_out),
         "uses_survey": bool(a.prevalence),
-        "police_notes": list(getattr(getattr(a, "police", None), "notes", []) or []),
+        "police_notes": list(a.police.notes) if a.police is not None else [],
     }
 
 
