@@ -132,7 +132,7 @@ def bar_chart(
         ax.set_xlabel(axis_label, fontsize=8)
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
-    ax.set_title(_wrap(title, 80), fontsize=10, loc="left")
+    figure.suptitle(_wrap(title, 85), fontsize=10, x=0.01, ha="left")
     alt = f"{kind}: {title}. {_listing(categories, series, fmt)}."
     return ChartImage(chart_id, title, alt, _png(figure))
 
@@ -169,7 +169,7 @@ def line_chart(
         ax.set_ylabel(axis_label, fontsize=8)
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False)
-    ax.set_title(_wrap(title, 80), fontsize=10, loc="left")
+    figure.suptitle(_wrap(title, 85), fontsize=10, x=0.01, ha="left")
     alt = f"Line chart: {title}. {_trend_listing(periods, series)}."
     return ChartImage(chart_id, title, alt, _png(figure))
 

@@ -238,10 +238,7 @@ class _DocxWriter:
         columns = max(len(r) for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=columns)
         table.style = self._style(TABLE_STYLE, "Table Grid")
-        usable = self._text_width()
-        # The first column names the row and gets the room; figures share the rest.
-        first = int(usable * (0.4 if columns > 2 else 0.5))
-        widths = [first] + [int((usable - first) / max(1, columns - 1))] * (columns - 1)
+        widths = _column_widths(rows, columns, self._text_width())
         table.autofit = False
         for c, column in enumerate(table.columns):
             column.width = widths[c]
@@ -253,12 +250,29 @@ class _DocxWriter:
                 self._inline(paragraph, children)
                 if right:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            keep = OxmlElement("w:cantSplit")  # a row is never split across two pages
+            keep.set(qn("w:val"), "true")
+            tr_pr.append(keep)
             if r < header_rows:  # repeat the header row on each page
                 tr_pr = table.rows[r]._tr.get_or_add_trPr()
                 header = OxmlElement("w:tblHeader")
                 header.set(qn("w:val"), "true")
                 tr_pr.append(header)
         self.doc.add_paragraph(style=self._style(PARAGRAPH_STYLE))
+
+
+def _column_widths(rows: list[list[tuple[list[Any], bool]]], columns: int, usable: int) -> list[int]:
+    """Share the text width by how much each column holds (its longest cell, header words counted one by
+    one so a long header wraps rather than widening a column of figures), within sensible bounds."""
+    need = [9.0] * columns
+    for r, row in enumerate(rows):
+        for c, (children, _right) in enumerate(row):
+            text = "".join(ch.content for ch in children)
+            size = max((len(w) + 2 for w in text.split()), default=0) if r == 0 else len(text)
+            need[c] = max(need[c], min(size + 2.0, 40.0))
+    total = sum(need)
+    return [int(usable * n / total) for n in need]
 
 
 def _strip_prefix(children: list[Any], prefix: str) -> list[Any]:
