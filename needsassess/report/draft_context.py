@@ -276,7 +276,12 @@ def _introduction(state: _State) -> dict[str, Any]:
     a = state.assessment
     sources = []
     publishers = list(
-        dict.fromkeys(str(p.meta["publisher"]) for p in a.packs.values() if p.meta.get("publisher"))
+        dict.fromkeys(
+            name.strip()
+            for p in a.packs.values()
+            if p.meta.get("publisher")
+            for name in str(p.meta["publisher"]).split(";")
+        )
     )
     if publishers:
         sources.append("national figures published by " + and_list([_organisation(p) for p in publishers]))
@@ -288,24 +293,35 @@ def _introduction(state: _State) -> dict[str, Any]:
             if year
             else f"population estimates for {_md_text(a.area_name)}"
         )
+    if a.police is not None:
+        sources.append(
+            f"domestic abuse incidents and crimes recorded by the police in {a.police.current.label}"
+        )
+    profile = a.published_profile
+    if profile is not None:
+        _people, agencies = _clients(profile, "victims")
+        if agencies and agencies != ["local agencies"]:
+            sources.append("the records of local services (" + and_list(agencies) + ")")
     return {"sources": sources or ["the data supplied"]}
 
 
 def _organisation(name: str) -> str:
     """'Office for National Statistics' -> 'the Office for National Statistics'; 'NSPCC' stays as it is."""
     first = name.split(" ", 1)[0]
-    if first in {"Office", "Home", "Ministry", "Department", "National"} or (
+    if first in {"Office", "Home", "Ministry", "Department", "National", "Council"} or (
         name.isupper() and " " not in name
     ):
         return f"the {name}"
     return name
 
 
-def and_list(items: list[str]) -> str:
+def and_list(items: list[str], separator: str = ",") -> str:
+    """["a", "b", "c"] -> "a, b and c"; with separator ";" -> "a; b; and c" for items that hold commas."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    last = f"{separator} and " if separator != "," else " and "
+    return f"{separator} ".join(items[:-1]) + last + items[-1]
 
 
 def _survey_name(result: PrevalenceResult) -> str:
