@@ -636,3 +636,14 @@ def test_perpetrators_accommodation_and_groups_from_the_profile(profile_text: st
     )  # suppressed as published
     assert "No local service recorded whether its clients were LGBT+" in profile_text
     assert "Men were 14% of the victims supported by local services" in profile_text
+
+
+def test_safe_accommodation_is_framed_for_wales(sample_assessment) -> None:
+    context = build_context(sample_assessment, DraftOptions(sections=["accommodation"]))
+    england = render_section(context, "accommodation")
+    assert england.startswith("## Safe accommodation (Part 4 of the Domestic Abuse Act 2021)\n")
+    context.values["framing"] = framing_for("W06000015")
+    wales = render_section(context, "accommodation")
+    assert wales.startswith("## Safe accommodation and support\n")
+    assert "Part 4 of the Domestic Abuse Act 2021 does not apply in Wales" in wales
+    assert "Violence against Women, Domestic Abuse and Sexual Violence (Wales) Act 2015" in wales
