@@ -507,6 +507,106 @@ def draft(
     typer.echo("Wrote " + ", ".join(str(p) for p in written))
 
 
+@app.command()
+@reports_errors
+def batch(
+    population: Annotated[
+        Path,
+        typer.Option(
+            "--population",
+            "-p",
+            help="A population file with many areas, e.g. ONS MYE2 for England and Wales.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The comparison workbook to write (.xlsx).")],
+    pack: Annotated[
+        list[str] | None,
+        typer.Option("--pack", help="Reference pack id (repeatable). Default: csew-2015-16to59."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Population year, where the file has several.")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet holding the population table.")] = None,
+    ages: Annotated[
+        str | None, typer.Option("--ages", help="Apply to these ages only, within the pack's, e.g. 18-59.")
+    ] = None,
+    measure: Annotated[
+        str | None,
+        typer.Option("--measure", help="Measure to compare across areas. Default: da_last_year."),
+    ] = None,
+    regions: Annotated[
+        Path | None,
+        typer.Option(
+            "--regions",
+            help="csv of area_code,region_code,region_name for the peers view (default: the file's region rows).",
+        ),
+    ] = None,
+    rounding: Annotated[
+        str, typer.Option("--rounding", help='"default" (100 from 1,000; 50 from 100; 10 below) or "none".')
+    ] = "default",
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write every estimate for every area to this csv file."),
+    ] = None,
+    cost_pack: Annotated[
+        str,
+        typer.Option("--cost-pack", help='Per-victim unit costs for cost per head; "none" for no costs.'),
+    ] = "ho-horr107-2019",
+    price_year: Annotated[
+        str | None,
+        typer.Option("--price-year", help="Give costs in this financial year's prices, e.g. 2023/24."),
+    ] = None,
+    deflators: Annotated[
+        str | None, typer.Option("--deflators", help="Deflator pack (year, index) for --price-year.")
+    ] = None,
+    pack_dir: PackDirOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Estimate every area in a population file at once: one comparison workbook with ranks and peers.
+
+    Example: needsassess batch --population mye2_england_wales.xlsx --pack csew-2015-16to59 -o areas.xlsx
+    """
+    from needsassess.batch import run_batch, write_batch_workbook
+    from needsassess.outputs import check_writable
+    from needsassess.report.terminal import Steps, print_lines
+    from needsassess.rounding import parse_rounding
+
+    if output.suffix.lower() != ".xlsx":
+        raise typer.BadParameter("the workbook must be an .xlsx file", param_hint="--output")
+    try:
+        rule = parse_rounding(rounding)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--rounding") from None
+    for path in (output, csv):
+        if path is not None:
+            check_writable(path, force)
+    refs = pack or ["csew-2015-16to59"]
+    with Steps(total=len(refs) + 2 + (csv is not None), first="Loading reference packs") as steps:
+        result = run_batch(
+            population,
+            refs,
+            year=year,
+            sheet=sheet,
+            ages=ages,
+            rounding=rule,
+            measure=measure,
+            regions_path=regions,
+            pack_dirs=pack_dir,
+            cost_pack=None if cost_pack.lower() == "none" else cost_pack,
+            price_year=price_year,
+            deflators=deflators,
+            on_step=steps.step,
+        )
+        steps.step(f"Writing {output.name}")
+        write_batch_workbook(result, output, force)
+        if csv is not None:
+            from needsassess.report.csv import write_csv
+
+            steps.step(f"Writing {csv.name}")
+            write_csv(result.all_estimates(), csv, force)
+    print_lines(result.summary_lines() + [f"Wrote {output}"] + ([f"Wrote {csv}"] if csv else []))
+
+
 # -- public data: population from NOMIS, indicators from Fingertips ---------------------------------
 
 population_app = typer.Typer(
@@ -747,7 +847,13 @@ def profile_command(
         raise typer.BadParameter(f'"{as_of}" is not a date like 2016-03-31', param_hint="--as-of") from None
     secret = load_secret(secret_file)
     plan = plan_agencies(files or [], mapping or [], encoding=encoding, sheet=sheet)
-    result = merge_agencies(plan, secret, as_of=day)
+    from needsassess.report.terminal import Steps
+
+    with Steps(total=len(plan) + 1 + (merged is not None), first="Starting") as steps:
+        result = merge_agencies(plan, secret, as_of=day, on_step=steps.step)
+        if merged is not None:
+            steps.step(f"Writing {merged.name}")
+            write_merged(result.clients, merged, force)
     files_read = result.reconciliation.summary_frame()
     files_read["header_row"] = (
         files_read["header_row"].astype(object).where(files_read["header_row"].notna(), "")
@@ -761,7 +867,6 @@ def profile_command(
     if len(result.overlap.pairs):
         _print_table(result.overlap.pairs, "People known to both agencies of each pair")
     if merged is not None:
-        write_merged(result.clients, merged, force)
         typer.echo(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
     if summary is not None:
         from needsassess.client_profile import headline_lines
@@ -864,10 +969,11 @@ def police(
     Example: needsassess police incidents.xlsx --population mye2.xlsx --area Hartlepool --current 2015/16
     """
     from needsassess.clients.merge import load_secret
+    from needsassess.disclosure import get_rule
     from needsassess.police import load_mapping, police_options, run_police
     from needsassess.population import read_population
     from needsassess.report.csv import write_sheet_csv
-    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
+    from needsassess.report.police_sheets import police_sheet_for
     from needsassess.report.terminal import print_sheet
 
     section: dict[str, Any] = load_mapping(mapping) if mapping else {}
@@ -888,7 +994,7 @@ def police(
     run = run_police(
         options, read_population(population, year=population_year), area, load_secret(secret_file)
     )
-    published = police_sheet_for(run.result, disclosure_rule({"preset": disclosure}))
+    published = police_sheet_for(run.result, get_rule(disclosure))
     print_sheet(published)
     if csv_dir is not None:
         written = write_sheet_csv(published, csv_dir, force=force)

@@ -235,11 +235,34 @@ DERIVED = frozenset(
 
 
 def _text_column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A categorical or flag column as plain text, with every kind of missing as "not recorded"."""
+    """A categorical or flag column as plain text, with every kind of missing as "not recorded".
+
+    Values of the merged table are canonical already (no stray spaces), so only missing and empty cells
+    need replacing; this stays vectorised for a million rows.
+    """
     if name not in frame:
         return pd.Series(NOT_RECORDED, index=frame.index, dtype=object)
-    column = frame[name].astype(object)
-    return column.where(column.notna() & (column.astype(str).str.strip() != ""), NOT_RECORDED).astype(object)
+    values = frame[name].to_numpy(dtype=object, na_value=None)
+    missing = pd.isna(values) | (values == "")
+    return pd.Series(np.where(missing, NOT_RECORDED, values), index=frame.index, dtype=object)
+
+
+def _normalised(records: pd.DataFrame) -> pd.DataFrame:
+    """Every text column as plain Python objects, missing cells "not recorded": done once, so that the
+    many comparisons that follow work on object arrays rather than converting Arrow strings each time."""
+    out = records.copy()
+    for name in out.columns:
+        column = out[name]
+        if (
+            name in ("client_key", "agency", "record_type")
+            or pd.api.types.is_string_dtype(column.dtype)
+            or (column.dtype == object)
+        ):
+            if name in ("client_key", "agency", "record_type", "source_file", "source_sheet", "key_basis"):
+                out[name] = column.astype(object)
+            else:
+                out[name] = _text_column(out, name)
+    return out
 
 
 def _number_column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -270,101 +293,135 @@ def age_band_of(age: float) -> str:
 def combine_people(records: pd.DataFrame, by: Sequence[str] = ("client_key",)) -> pd.DataFrame:
     """One row per person (per `by` group): episodes combined as the module docstring says.
 
-    Adds `referrals` (the person's number of episodes in the group).
+    Adds `referrals` (the person's number of episodes in the group). Works on integer group ids and
+    numpy arrays, so a million referrals take seconds.
     """
     by = list(by)
     if records.empty:
-        out = records.iloc[0:0].copy()
-        out["referrals"] = pd.Series(dtype="int64")
-        return out
+        return records.iloc[0:0].assign(referrals=pd.Series(dtype="int64"))
     order = records.sort_values(
         [c for c in ("referral_date", "referral_number", "source_row") if c in records], kind="stable"
     )
-    grouped_keys = [order[c].astype(object) for c in by]
-    pieces: dict[str, pd.Series] = {}
-    flags = [c for c in order.columns if c in FLAG_FIELDS]
-    if flags:
-        codes = pd.DataFrame(
-            {c: _text_column(order, c).map({YES: 2, NO: 1}).fillna(0).astype(int) for c in flags},
-            index=order.index,
-        )
-        best = codes.groupby(grouped_keys, sort=False).max()
-        for c in flags:
-            pieces[c] = best[c].map({2: YES, 1: NO, 0: NOT_RECORDED})
-    others = [c for c in order.columns if c not in flags and c not in by]
-    if others:
-        plain = pd.DataFrame(index=order.index)
-        for c in others:
-            column = order[c].astype(object)
-            plain[c] = column.where(column.notna() & (column != NOT_RECORDED), None)
-        grouped = plain.groupby(grouped_keys, sort=False)
-        first, last = grouped.first(), grouped.last()
-        for c in others:
-            pieces[c] = last[c] if c in AT_EXIT else first[c]
-    sizes = order.groupby(grouped_keys, sort=False).size()
-    out = pd.DataFrame(pieces, index=sizes.index)
-    out["referrals"] = sizes.astype("int64")
-    out = out.reset_index()
-    out.columns = [*by, *out.columns[len(by) :]]
-    return out
+    keys = order[by[0]].astype(object) if len(by) == 1 else pd.MultiIndex.from_frame(order[by].astype(object))
+    gid, uniques = pd.factorize(keys, sort=False)
+    n = len(uniques)
+    out: dict[str, object] = {}
+    if len(by) == 1:
+        out[by[0]] = pd.Index(uniques).astype(object)
+    else:
+        levels = pd.MultiIndex.from_tuples(list(uniques))
+        for level, name in enumerate(by):
+            out[name] = levels.get_level_values(level).astype(object)
+    for c in order.columns:
+        if c in by:
+            continue
+        if c in FLAG_FIELDS:
+            best = np.zeros(n, dtype=np.int8)
+            np.maximum.at(best, gid, _flag_codes(_text_column(order, c)).astype(np.int8))
+            out[c] = np.array([NOT_RECORDED, NO, YES], dtype=object)[best]
+            continue
+        values = order[c].to_numpy(dtype=object, na_value=None)
+        recorded = ~pd.isna(values) & (values != NOT_RECORDED)
+        rows = np.flatnonzero(recorded)
+        if c in AT_EXIT:
+            rows = rows[::-1]  # the latest episode that records it
+        ids = gid[rows]
+        _, first = np.unique(ids, return_index=True)
+        combined = np.full(n, None, dtype=object)
+        combined[ids[first]] = values[rows[first]]
+        out[c] = combined
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in out.items()})
+    for c in order.columns:  # numbers stay numbers
+        if c in frame and c not in by and pd.api.types.is_numeric_dtype(order[c].dtype):
+            frame[c] = pd.to_numeric(frame[c], errors="coerce")
+    frame["referrals"] = np.bincount(gid, minlength=n).astype("int64")
+    return frame
+
+
+def _flag_codes(values: pd.Series) -> np.ndarray:
+    """yes -> 2, no -> 1, anything else -> 0: the order in which a person's episodes are combined."""
+    return np.select([values == YES, values == NO], [2, 1], 0)
+
+
+def _age_bands(ages: pd.Series) -> pd.Series:
+    """The schema's age band of each age (vectorised schema.age_band)."""
+    edges = [low for _, low, _ in schema.AGE_BANDS] + [np.inf]
+    labels = [label for label, _, _ in schema.AGE_BANDS]
+    bands = pd.cut(ages, bins=edges, labels=labels, right=False)
+    return pd.Series(bands.astype(object), index=ages.index).where(bands.notna(), NOT_RECORDED).astype(object)
 
 
 def derive(frame: pd.DataFrame, unit: Unit) -> pd.DataFrame:
     """Add the derived items (NEET, number of children, toxic trio, specialist characteristics...)."""
-    out = frame.copy()
-    employment = _text_column(out, "employment_status")
-    out["neet"] = np.where(
-        employment == NOT_RECORDED,
-        NOT_RECORDED,
-        np.where(employment.isin(IN_WORK_OR_LEARNING), NO, YES),
-    )
-    out["age_band"] = _number_column(out, "age").map(age_band_of)
+    new: dict[str, pd.Series] = {}  # the derived columns, added to the frame in one step at the end
+
+    def obj(values: object) -> pd.Series:
+        return pd.Series(values, index=frame.index, dtype=object)
+
+    def text(name: str) -> pd.Series:
+        return new[name] if name in new else _text_column(frame, name)
+
+    def flag_of(condition: pd.Series | np.ndarray, recorded: pd.Series | np.ndarray) -> pd.Series:
+        return obj(np.where(recorded, np.where(condition, YES, NO), NOT_RECORDED))
+
+    employment = text("employment_status")
+    new["neet"] = flag_of(~employment.isin(IN_WORK_OR_LEARNING), employment != NOT_RECORDED)
+    age = _number_column(frame, "age")
+    new["age_band"] = _age_bands(age)
     if "age" not in frame and "age_band" in frame:  # a table with bands only
-        out["age_band"] = _text_column(frame, "age_band")
-    children = _number_column(out, "children_count")
-    has_children = _text_column(out, "has_children")
-    band = children.map(lambda n: NOT_RECORDED if n != n else ("4 or more" if n >= 4 else str(int(n))))
-    band = band.where(~((band == NOT_RECORDED) & (has_children == NO)), "0")
-    out["children_band"] = band
-    mental, substance = _text_column(out, "mental_health"), _text_column(out, "substance_misuse")
-    out["toxic_trio"] = np.select(
-        [
-            (mental == NOT_RECORDED) | (substance == NOT_RECORDED),
-            (mental == YES) & (substance == YES),
-            mental == YES,
-            substance == YES,
-        ],
-        [NOT_RECORDED, "both", "mental_health_only", "substance_misuse_only"],
-        "neither",
+        new["age_band"] = _text_column(frame, "age_band")
+    children = _number_column(frame, "children_count")
+    band = obj(
+        np.select(
+            [children.isna(), children >= 4, children == 0, children == 1, children == 2, children == 3],
+            [NOT_RECORDED, "4 or more", "0", "1", "2", "3"],
+            NOT_RECORDED,
+        )
     )
-    needs = pd.DataFrame({c: _text_column(out, c) for c in NEEDS_COUNTED})
+    new["children_band"] = band.where(~((band == NOT_RECORDED) & (text("has_children") == NO)), "0")
+    mental, substance = text("mental_health"), text("substance_misuse")
+    new["toxic_trio"] = obj(
+        np.select(
+            [
+                (mental == NOT_RECORDED) | (substance == NOT_RECORDED),
+                (mental == YES) & (substance == YES),
+                mental == YES,
+                substance == YES,
+            ],
+            [NOT_RECORDED, "both", "mental_health_only", "substance_misuse_only"],
+            "neither",
+        )
+    )
+    needs = pd.DataFrame({c: text(c) for c in NEEDS_COUNTED})
     needs_yes = (needs == YES).sum(axis=1)
-    out["needs_count"] = np.where(
-        (needs == NOT_RECORDED).any(axis=1),
-        NOT_RECORDED,
-        np.where(needs_yes >= 3, "3 or more", needs_yes.astype(str)),
+    new["needs_count"] = obj(
+        np.where(
+            (needs == NOT_RECORDED).any(axis=1),
+            NOT_RECORDED,
+            np.where(needs_yes >= 3, "3 or more", needs_yes.astype(str)),
+        )
     )
-    if unit is Unit.PEOPLE and "referrals" in out:
-        out["referred_again"] = np.where(out["referrals"] > 1, YES, NO)
+    if unit is Unit.PEOPLE and "referrals" in frame:
+        new["referred_again"] = flag_of(frame["referrals"] > 1, True)
     else:
-        number = _number_column(out, "referral_number")
-        out["referred_again"] = np.where(number.isna(), NOT_RECORDED, np.where(number > 1, YES, NO))
-    ethnic = _text_column(out, "ethnic_group")
-    out["minoritised"] = np.where(ethnic == NOT_RECORDED, NOT_RECORDED, np.where(ethnic == "white", NO, YES))
-    sex = _text_column(out, "sex")
-    out["male_victim"] = np.where(sex == NOT_RECORDED, NOT_RECORDED, np.where(sex == "male", YES, NO))
-    age = _number_column(out, "age")
-    out["young_victim"] = np.where(age.isna(), NOT_RECORDED, np.where((age >= 16) & (age <= 24), YES, NO))
-    out["older_victim"] = np.where(age.isna(), NOT_RECORDED, np.where(age >= 65, YES, NO))
-    specialist = pd.DataFrame(
-        {c.column: _text_column(out, c.column) for c in SPECIALIST if c.column != "any_specialist"}
+        number = _number_column(frame, "referral_number")
+        new["referred_again"] = flag_of(number > 1, number.notna())
+    ethnic = text("ethnic_group")
+    new["minoritised"] = flag_of(ethnic != "white", ethnic != NOT_RECORDED)
+    sex = text("sex")
+    new["male_victim"] = flag_of(sex == "male", sex != NOT_RECORDED)
+    new["young_victim"] = flag_of((age >= 16) & (age <= 24), age.notna())
+    new["older_victim"] = flag_of(age >= 65, age.notna())
+    specialist = pd.DataFrame({c.column: text(c.column) for c in SPECIALIST if c.column != "any_specialist"})
+    new["any_specialist"] = obj(
+        np.where(
+            (specialist == YES).any(axis=1),
+            YES,
+            np.where((specialist == NO).all(axis=1), NO, NOT_RECORDED),
+        )
     )
-    out["any_specialist"] = np.where(
-        (specialist == YES).any(axis=1),
-        YES,
-        np.where((specialist == NO).all(axis=1), NO, NOT_RECORDED),
-    )
-    return out
+    kept = frame.drop(columns=[c for c in new if c in frame.columns])
+    return pd.concat([kept, pd.DataFrame(new, index=frame.index)], axis=1)
 
 
 # --- counting ------------------------------------------------------------------------------------------
@@ -388,13 +445,27 @@ def groups_of(records: pd.DataFrame) -> list[Group]:
 
 
 def units_frames(records: pd.DataFrame, unit: Unit) -> dict[str, pd.DataFrame]:
-    """For each group, the rows to count: referrals as they are, or people combined within the group."""
-    frames: dict[str, pd.DataFrame] = {}
-    for group in groups_of(records):
-        rows = records if group.agency is None else records[records["agency"].astype(object) == group.agency]
-        if unit is Unit.PEOPLE:
-            rows = combine_people(rows) if "client_key" in rows else rows.assign(referrals=1)
-        frames[group.label] = derive(rows, unit)
+    """For each group, the rows to count: referrals as they are, or people combined within the group.
+
+    Work is done once for all agencies and once for the agencies together (people keyed by agency and
+    person), then split, rather than once per agency.
+    """
+    groups = groups_of(records)
+    if unit is Unit.PEOPLE and "client_key" in records:
+        everyone = derive(combine_people(records), unit)
+        by_agency = (
+            derive(combine_people(records, by=("agency", "client_key")), unit)
+            if len(groups) > 1
+            else everyone
+        )
+    else:
+        everyone = derive(records if unit is Unit.REFERRALS else records.assign(referrals=1), unit)
+        by_agency = everyone
+    frames: dict[str, pd.DataFrame] = {ALL_AGENCIES: everyone}
+    if len(groups) > 1:
+        agency = by_agency["agency"].astype(object)
+        for group in groups[1:]:
+            frames[group.label] = by_agency[agency == group.agency]
     return frames
 
 
@@ -426,10 +497,10 @@ def count_characteristic(frames: dict[str, pd.DataFrame], c: Characteristic, uni
     """Count each value of a characteristic in every group; anything not an allowed value is not recorded."""
     columns = {}
     for label, frame in frames.items():
-        values = _text_column(frame, c.column)
-        values = values.where(values.isin(c.values), NOT_RECORDED)
-        columns[label] = values.value_counts().reindex([*c.values, NOT_RECORDED], fill_value=0)
-    counts = pd.DataFrame(columns, index=[*c.values, NOT_RECORDED]).fillna(0).astype("int64")
+        found = frame[c.column].value_counts(dropna=True) if c.column in frame else pd.Series(dtype="int64")
+        counts = [int(found.get(v, 0)) for v in c.values]
+        columns[label] = [*counts, len(frame) - sum(counts)]
+    counts = pd.DataFrame(columns, index=[*c.values, NOT_RECORDED], dtype="int64")
     return ShareCounts(c, unit, counts, additive=unit is Unit.REFERRALS and len(frames) > 1)
 
 

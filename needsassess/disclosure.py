@@ -733,20 +733,23 @@ def _add_shares(
             )
     if problems:
         raise InputError(None, problems)
+    # Plain dicts, read cell by cell below: DataFrame.at costs microseconds a lookup.
+    masked = {c: mask[c].to_dict() for c in mask.columns}
+    shown = {c: display[c].to_dict() for c in display.columns}
     for share, (num, den) in shares.items():
         values: list[object] = []
         hidden: list[bool] = []
         for label in display.index:
-            den_at = (label, den) if den is not None else (total_row, num)
+            den_label, den_col = (label, den) if den is not None else (total_row, num)
             if withheld:
                 reason = next(e.reason for e in log if e.kind == "withheld")
-            elif mask.at[label, num]:
+            elif masked[num][label]:
                 reason = "share of suppressed count"
-            elif mask.at[den_at]:
+            elif masked[den_col][den_label]:
                 reason = "share with suppressed denominator"
             else:
-                d = display.at[den_at]
-                values.append(None if d == 0 else display.at[label, num] / d)
+                d = shown[den_col][den_label]
+                values.append(None if d == 0 else shown[num][label] / d)
                 hidden.append(False)
                 continue
             values.append(rule.share_marker)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
     from needsassess.police import PoliceResult
     from needsassess.provision import ProvisionResult, ReachResult
+    from needsassess.report.model import Sheet
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Assessment:
     police: PoliceResult | None = None
     provision: ProvisionResult | None = None
     reach: ReachResult | None = None
+    published: dict[str, Sheet] = field(default_factory=dict)  # police, provision, reach: as published
     inputs: list[InputFile] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
@@ -439,6 +441,7 @@ def police_stage(assessment: Assessment) -> None:
     """Read the police extract named in [police] and measure it (skipped when there is no [police])."""
     from needsassess.clients.merge import load_secret
     from needsassess.police import police_options, run_police
+    from needsassess.report.police_sheets import police_sheet_for
 
     config = assessment.config
     section = config.section("police")
@@ -452,6 +455,7 @@ def police_stage(assessment: Assessment) -> None:
         options = police_options(section, config.resolve)
         run = run_police(options, assessment.all_areas, config.area, secret)
     assessment.police = run.result
+    _publish(assessment, "police", police_sheet_for(run.result, assessment.disclosure_rule))
     incidents = run.incidents
     first, last = incidents.frame["date"].min(), incidents.frame["date"].max()
     assessment.inputs.append(
@@ -477,6 +481,7 @@ def police_stage(assessment: Assessment) -> None:
 def provision_stage(assessment: Assessment) -> None:
     """Expected provision from a benchmarks pack against [provision] (skipped when there is no [provision])."""
     from needsassess.provision import STATED_KEYS, assess_provision, check_stated
+    from needsassess.report.police_sheets import provision_sheet_for
 
     config = assessment.config
     section = config.section("provision")
@@ -506,6 +511,7 @@ def provision_stage(assessment: Assessment) -> None:
             f"{'MARAC' if item == 'marac_cases' else 'IDVA service'}{' in ' + period if period else ''}), "
             f"as {item} is not stated in [provision]."
         )
+    _publish(assessment, "provision", provision_sheet_for(assessment.provision, assessment.disclosure_rule))
     if not pack.all_verified:
         assessment.warnings.append(
             f'pack "{pack.id}" includes figures not seen in the primary publication '
@@ -516,11 +522,21 @@ def provision_stage(assessment: Assessment) -> None:
 def reach_stage(assessment: Assessment) -> None:
     """The funnel from estimated victims to people supported, from whichever stages ran."""
     from needsassess.provision import build_reach
+    from needsassess.report.police_sheets import reach_sheet_for
 
     steps, why = reach_steps(assessment)
     if sum(1 for s in steps.values() if s is not None) < 2:
         return
     assessment.reach = build_reach(assessment.area_name, steps, why)
+    _publish(assessment, "reach", reach_sheet_for(assessment.reach, assessment.disclosure_rule))
+
+
+def _publish(assessment: Assessment, key: str, sheet: Sheet) -> None:
+    """Keep a stage's sheet as published (counts suppressed) and add its hidden cells to the log."""
+    from needsassess.report.police_sheets import published_log
+
+    assessment.published[key] = sheet
+    assessment.suppression_log.extend(published_log(sheet, assessment.disclosure_rule))
 
 
 def reach_steps(assessment: Assessment) -> tuple[dict[str, Any], dict[str, str]]:
@@ -868,11 +884,8 @@ def summary_lines(assessment: Assessment) -> list[str]:
 
 def _police_line(assessment: Assessment) -> str:
     """The police headline as the workbook publishes it (after disclosure control)."""
-    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
-
     assert assessment.police is not None
-    sheet = police_sheet_for(assessment.police, disclosure_rule(assessment.config.section("disclosure")))
-    summary = sheet.tables[0].frame.set_index("Measure")
+    summary = assessment.published["police"].tables[0].frame.set_index("Measure")
     row = summary.loc["Domestic abuse incidents and crimes"]
     number, rate = row["Number"], row["Per 1,000 aged 16+"]
     shown = f"{number:,}" if isinstance(number, numbers.Integral) else str(number)

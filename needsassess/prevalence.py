@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from needsassess.errors import PackError, Problem
 from needsassess.packs import MAX_AGE, AgeBand, Kind, Pack, parse_age_band
-from needsassess.population import Population, check_ages, population_in_ages
+from needsassess.population import Population, check_ages, populations_in_bands
 from needsassess.rounding import DEFAULT_ROUNDING, RoundingRule, round_for_publication
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 MEASURE_LABELS = {
@@ -116,26 +117,52 @@ def applied_band(pack: Pack, ages: str | AgeBand | None) -> AgeBand:
     return band
 
 
-def estimate_prevalence(
-    population: Population,
-    pack: Pack,
-    ages: str | AgeBand | None = None,
-    rounding: RoundingRule = DEFAULT_ROUNDING,
-) -> PrevalenceResult:
-    """Apply every rate in `pack` to one area's population; see the module docstring for the method."""
-    import pandas as pd
+@dataclass(frozen=True)
+class AppliedRate:
+    """One rate of a pack as applied to a population: the sex and ages it counts, and the figure."""
 
+    measure: str
+    label: str
+    sex: str
+    band: AgeBand
+    method: str
+    rate_pct: float
+    ci_low_pct: float | None
+    ci_high_pct: float | None
+    status: str
+    source: str
+    url: str
+
+
+@dataclass
+class RatePlan:
+    """What to multiply by what: the pack's rates resolved to population bands, with no population yet.
+
+    The plan depends only on the pack and the ages, so one plan serves one area or every area in a file.
+    `band_sums` lists, per measure and sex, the age-band rates whose bands tile the applied ages exactly;
+    their sum is shown beside the single rate.
+    """
+
+    pack: Pack
+    band: AgeBand
+    rates: list[AppliedRate]
+    band_sums: list[tuple[str, str, list[int]]]
+    not_estimated: list[tuple[str, str]]
+
+    @property
+    def population_bands(self) -> list[tuple[int, int, str]]:
+        """(low, high, sex) of the population each rate is applied to, in the order of `rates`."""
+        return [(r.band.low, r.band.high, r.sex) for r in self.rates]
+
+
+def plan_rates(pack: Pack, ages: str | AgeBand | None = None) -> RatePlan:
+    """Resolve every rate in `pack` to the population band it applies to (see the module docstring)."""
     if pack.kind is not Kind.PREVALENCE:
         raise PackError(
             None, Problem("wrong-kind", f'pack "{pack.id}" holds {pack.kind.value}, not prevalence rates')
         )
-    frame = population.frame
-    if frame["area_code"].nunique() != 1:
-        raise PackError(None, Problem("many-areas", "choose one area before estimating (e.g. --area)"))
     band = applied_band(pack, ages)
-    check_ages(population, band.low, band.high, f'the pack "{pack.id}"')
-
-    records = []
+    rates: list[AppliedRate] = []
     not_estimated: list[tuple[str, str]] = []
     citation = pack.citation()
     for row in pack.data.to_dict("records"):
@@ -159,41 +186,122 @@ def estimate_prevalence(
                 if (low, high) == (row_band.low, row_band.high)
                 else AgeBand(low, high, _label(low, high))
             )
-        pop = population_in_ages(population, use.low, use.high, row["sex"])
-        rate = float(row["rate_pct"])
         lo_pct, hi_pct = row.get("ci_low_pct"), row.get("ci_high_pct")
         has_ci = lo_pct == lo_pct and lo_pct is not None and hi_pct == hi_pct  # NaN-safe
-        records.append(
-            {
-                "measure": measure,
-                "label": pack.measures.get(measure) or MEASURE_LABELS.get(measure, measure.replace("_", " ")),
-                "sex": row["sex"],
-                "age_band": use.label,
-                "method": method,
-                "population": pop,
-                "rate_pct": rate,
-                "ci_low_pct": lo_pct if has_ci else None,
-                "ci_high_pct": hi_pct if has_ci else None,
-                "estimate": pop * rate / 100,
-                "low": pop * lo_pct / 100 if has_ci else None,
-                "high": pop * hi_pct / 100 if has_ci else None,
-                "status": row["status"],
-                "pack": pack.id,
-                "source": row.get("source") or citation,
-                "url": row.get("url") or pack.meta.get("url", ""),
-            }
+        rates.append(
+            AppliedRate(
+                measure=measure,
+                label=pack.measures.get(measure) or MEASURE_LABELS.get(measure, measure.replace("_", " ")),
+                sex=row["sex"],
+                band=use,
+                method=method,
+                rate_pct=float(row["rate_pct"]),
+                ci_low_pct=float(lo_pct) if has_ci else None,
+                ci_high_pct=float(hi_pct) if has_ci else None,
+                status=row["status"],
+                source=row.get("source") or citation,
+                url=row.get("url") or pack.meta.get("url", ""),
+            )
         )
-    records += _sums_of_bands(records, band)
-    estimates = pd.DataFrame.from_records(
-        records, columns=[c for c in ESTIMATE_COLUMNS if not c.startswith("rounded")]
-    )
-    for col in ("low", "high", "ci_low_pct", "ci_high_pct"):
-        estimates[col] = estimates[col].astype("float64")
-    for column, target in (("estimate", "rounded"), ("low", "rounded_low"), ("high", "rounded_high")):
-        estimates[target] = [
-            float(round_for_publication(x, rounding)) if x == x else float("nan") for x in estimates[column]
+    return RatePlan(pack, band, rates, _tiling_bands(rates, band), not_estimated)
+
+
+def apply_rates(plan: RatePlan, populations: np.ndarray, rounding: RoundingRule) -> pd.DataFrame:
+    """Multiply the plan's rates by populations for many areas at once.
+
+    `populations[i, k]` is area i's population in the band of `plan.rates[k]`. Returns ESTIMATE_COLUMNS
+    plus `area` (the row index i), area after area, each area's rates in pack order and then the sums of
+    age bands. The single-area estimate and the batch over every area both come through here.
+    """
+    import numpy as np
+    import pandas as pd
+
+    pops = np.asarray(populations, dtype="int64").reshape(-1, len(plan.rates))
+    n_areas, n_rates = pops.shape
+    rates = plan.rates
+    rate = np.array([r.rate_pct for r in rates], dtype="float64")
+    ci_low = np.array([np.nan if r.ci_low_pct is None else r.ci_low_pct for r in rates], dtype="float64")
+    ci_high = np.array([np.nan if r.ci_high_pct is None else r.ci_high_pct for r in rates], dtype="float64")
+    estimate = pops * rate / 100
+    low = pops * ci_low / 100
+    high = pops * ci_high / 100
+    meta = {
+        "measure": [r.measure for r in rates],
+        "label": [r.label for r in rates],
+        "sex": [r.sex for r in rates],
+        "age_band": [r.band.label for r in rates],
+        "method": [r.method for r in rates],
+        "status": [r.status for r in rates],
+        "source": [r.source for r in rates],
+        "url": [r.url for r in rates],
+    }
+    pop_cols, est_cols = [pops], [estimate]
+    low_cols, high_cols = [low], [high]
+    rate_cols = [np.broadcast_to(rate, pops.shape)]
+    ci_low_cols, ci_high_cols = [np.broadcast_to(ci_low, pops.shape)], [np.broadcast_to(ci_high, pops.shape)]
+    for measure, sex, indices in plan.band_sums:
+        first = rates[indices[0]]
+        pop_sum = sum((pops[:, k] for k in indices), start=np.zeros(n_areas, dtype="int64"))
+        est_sum = sum((estimate[:, k] for k in indices), start=np.zeros(n_areas))
+        statuses = {rates[k].status for k in indices}
+        for key, value in (
+            ("measure", measure),
+            ("label", first.label),
+            ("sex", sex),
+            ("age_band", plan.band.label),
+            ("method", SUM_OF_BANDS),
+            ("status", "verified" if statuses == {"verified"} else "derived"),
+            ("source", first.source),
+            ("url", first.url),
+        ):
+            meta[key].append(value)
+        pop_cols.append(pop_sum[:, None])
+        est_cols.append(est_sum[:, None])
+        rate_cols.append((100 * est_sum / np.maximum(1, pop_sum))[:, None])
+        for cols in (low_cols, high_cols, ci_low_cols, ci_high_cols):
+            cols.append(np.full((n_areas, 1), np.nan))
+    n_rows = n_rates + len(plan.band_sums)
+
+    def flat(cols: list[np.ndarray]) -> np.ndarray:
+        return np.hstack(cols).reshape(n_areas * n_rows)
+
+    frame = pd.DataFrame({"area": np.repeat(np.arange(n_areas), n_rows)})
+    for key in ("measure", "label", "sex", "age_band", "method"):
+        frame[key] = np.tile(np.array(meta[key], dtype=object), n_areas)
+    frame["population"] = flat(pop_cols).astype("int64")
+    frame["rate_pct"] = flat(rate_cols)
+    frame["ci_low_pct"] = flat(ci_low_cols)
+    frame["ci_high_pct"] = flat(ci_high_cols)
+    frame["estimate"] = flat(est_cols)
+    frame["low"] = flat(low_cols)
+    frame["high"] = flat(high_cols)
+    for rounded, column in (("rounded", "estimate"), ("rounded_low", "low"), ("rounded_high", "high")):
+        frame[rounded] = [
+            float(round_for_publication(x, rounding)) if x == x else float("nan")
+            for x in frame[column].tolist()
         ]
-    estimates = estimates[ESTIMATE_COLUMNS]
+    frame["status"] = np.tile(np.array(meta["status"], dtype=object), n_areas)
+    frame["pack"] = plan.pack.id
+    frame["source"] = np.tile(np.array(meta["source"], dtype=object), n_areas)
+    frame["url"] = np.tile(np.array(meta["url"], dtype=object), n_areas)
+    return frame[["area", *ESTIMATE_COLUMNS]]
+
+
+def estimate_prevalence(
+    population: Population,
+    pack: Pack,
+    ages: str | AgeBand | None = None,
+    rounding: RoundingRule = DEFAULT_ROUNDING,
+) -> PrevalenceResult:
+    """Apply every rate in `pack` to one area's population; see the module docstring for the method."""
+    plan = plan_rates(pack, ages)
+    frame = population.frame
+    if frame["area_code"].nunique() != 1:
+        raise PackError(None, Problem("many-areas", "choose one area before estimating (e.g. --area)"))
+    band = plan.band
+    check_ages(population, band.low, band.high, f'the pack "{pack.id}"')
+    _codes, populations = populations_in_bands(population, plan.population_bands)
+    estimates = apply_rates(plan, populations, rounding).drop(columns="area")
     year = frame["year"].iloc[0]
     return PrevalenceResult(
         area_code=str(frame["area_code"].iloc[0]),
@@ -203,7 +311,7 @@ def estimate_prevalence(
         ages=band,
         rounding=rounding,
         estimates=estimates,
-        not_estimated=not_estimated,
+        not_estimated=list(plan.not_estimated),
     )
 
 
@@ -211,46 +319,21 @@ def _label(low: int, high: int) -> str:
     return f"{low}+" if high >= MAX_AGE else f"{low}-{high}"
 
 
-def _sums_of_bands(records: list[dict], band: AgeBand) -> list[dict]:
-    """Where a measure's bands tile the applied ages exactly, add their sum beside the single rate."""
-    sums = []
-    groups: dict[tuple[str, str], list[dict]] = {}
-    for r in records:
-        if r["method"] == BY_BAND:
-            groups.setdefault((r["measure"], r["sex"]), []).append(r)
-    for (measure, sex), rows in groups.items():
-        bands = sorted((parse_age_band(r["age_band"]) for r in rows), key=lambda b: b.low)  # type: ignore[union-attr]
+def _tiling_bands(rates: list[AppliedRate], band: AgeBand) -> list[tuple[str, str, list[int]]]:
+    """Per measure and sex, the age-band rates whose bands tile the applied ages exactly (in pack order)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for k, r in enumerate(rates):
+        if r.method == BY_BAND:
+            groups.setdefault((r.measure, r.sex), []).append(k)
+    tiling = []
+    for (measure, sex), indices in groups.items():
         expected = band.low
         tiles = True
-        for b in bands:
-            assert b is not None
+        for b in sorted((rates[k].band for k in indices), key=lambda b: b.low):
             if b.low != expected:
                 tiles = False
                 break
             expected = b.high + 1
-        if not tiles or expected != band.high + 1:
-            continue
-        statuses = {r["status"] for r in rows}
-        sums.append(
-            {
-                "measure": measure,
-                "label": rows[0]["label"],
-                "sex": sex,
-                "age_band": band.label,
-                "method": SUM_OF_BANDS,
-                "population": sum(r["population"] for r in rows),
-                "rate_pct": 100
-                * sum(r["estimate"] for r in rows)
-                / max(1, sum(r["population"] for r in rows)),
-                "ci_low_pct": None,
-                "ci_high_pct": None,
-                "estimate": sum(r["estimate"] for r in rows),
-                "low": None,
-                "high": None,
-                "status": "verified" if statuses == {"verified"} else "derived",
-                "pack": rows[0]["pack"],
-                "source": rows[0]["source"],
-                "url": rows[0]["url"],
-            }
-        )
-    return sums
+        if tiles and expected == band.high + 1:
+            tiling.append((measure, sex, indices))
+    return tiling

@@ -90,7 +90,14 @@ def read_grid(path: str | Path, sheet: str | int | None = None, encoding: str | 
             path, Problem("unreadable-sheet", f"cannot read this sheet: {exc}"), sheet=name
         ) from exc
     merged = data.merged_cell_ranges
-    return Grid(path, name, [list(r) for r in rows], list(merged) if merged is not None else None)
+    return Grid(path, name, _lists(rows), list(merged) if merged is not None else None)
+
+
+def _lists(rows: Any) -> list[list[Any]]:
+    """Rows as lists; calamine already returns a list of lists, which is kept rather than copied."""
+    if isinstance(rows, list) and all(type(r) is list for r in rows):
+        return rows
+    return [list(r) for r in rows]
 
 
 def read_grids(path: str | Path, sheets: Sequence[str]) -> list[Grid]:

@@ -29,6 +29,7 @@ def write_mye_workbook(
     year: int = 2015,
     extra_rows: list[list] | None = None,
     drop_female: bool = False,
+    geographies: dict[str, str] | None = None,
 ) -> Path:
     """An ONS MYE2-style workbook: contents sheet, title rows, then Code, Name, Geography, All ages, 0 ... 90+."""
     wb = Workbook()
@@ -44,9 +45,8 @@ def write_mye_workbook(
         ws.append(["Code", "Name", "Geography", "All ages", *AGES])
         for code, name, female, male in areas:
             values = female if sex == "female" else male
-            ws.append(
-                [code, name, "Unitary Authority", sum(v for v in values if isinstance(v, int)), *values]
-            )
+            geography = (geographies or {}).get(code, "Unitary Authority")
+            ws.append([code, name, geography, sum(v for v in values if isinstance(v, int)), *values])
         for row in extra_rows or []:
             ws.append(row)
     wb.save(path)

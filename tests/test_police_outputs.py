@@ -447,3 +447,26 @@ def test_monthly_trend_is_drawn_with_straight_lines(sample_run: Path) -> None:
             if "<lineChart>" in c
         )
     assert '<smooth val="0"/>' in line and '<smooth val="1"/>' not in line
+
+
+def test_hidden_police_cells_are_in_the_suppression_log(small, sample_run: Path) -> None:
+    from needsassess.report.police_sheets import published_log
+
+    _, sheet = small
+    log = published_log(sheet, get_rule("lt5"))
+    summary = [e for e in log if e.table.startswith("Police-recorded domestic abuse in Hartlepool")]
+    assert ("Non-crime domestic incidents", "Number", "primary") in [
+        (e.row, e.column, e.kind) for e in summary
+    ]
+    assert ("Domestic abuse-related crimes", "Number", "secondary") in [
+        (e.row, e.column, e.kind) for e in summary
+    ]
+    assert ("Domestic abuse-related crimes", "Per 1,000 aged 16+", "share") in [
+        (e.row, e.column, e.kind) for e in summary
+    ]
+    # in a run, the log on the Notes sheet lists the Police sheet's hidden cells with the profile's
+    wb = load_workbook(sample_run / "northmere_needs_assessment.xlsx")
+    notes = _tables(wb["Notes"])["suppression_log"]
+    tables = {row[0] for row in notes[1:]}
+    assert "Victims by age and sex, 2015/16" in tables
+    assert any("hidden in this workbook" in str(c.value) for c in wb["Cover"]["A"])

@@ -6,7 +6,12 @@ import pytest
 from conftest import AGES, ages_flat, hartlepool_like, write_mye_workbook
 
 from needsassess.errors import InputError
-from needsassess.population import population_in_ages, read_population, select_area
+from needsassess.population import (
+    population_in_ages,
+    populations_in_bands,
+    read_population,
+    select_area,
+)
 
 
 def test_mye_workbook_header_found_below_title_rows(mye_xlsx: Path) -> None:
@@ -198,3 +203,32 @@ def test_sample_region_file() -> None:
     assert len(pop.areas) == 6
     north = select_area(pop, "Northmere")
     assert population_in_ages(north, 16, 59, "female") == 26_600
+
+
+def test_populations_in_bands_equal_population_in_ages_for_every_area() -> None:
+    from conftest import SAMPLE
+
+    pop = read_population(SAMPLE / "population" / "mye2_northmere_region_mid2015.xlsx")
+    bands = [(16, 59, "female"), (16, 59, "male"), (0, 90, "all"), (75, 90, None), (0, 0, "male")]
+    codes, counts = populations_in_bands(pop, bands)
+    assert codes == sorted(codes) and len(codes) == 6
+    for i, code in enumerate(codes):
+        area = select_area(pop, code)
+        assert list(counts[i]) == [population_in_ages(area, lo, hi, sex) for lo, hi, sex in bands]
+
+
+def test_listing_keeps_file_order_and_geography() -> None:
+    from conftest import SAMPLE
+
+    pop = read_population(SAMPLE / "population" / "mye2_northmere_region_mid2015.xlsx", year=2015)
+    assert pop.listing is not None
+    assert list(pop.listing["area_code"]) == ["E12000099", *(f"E0600990{i}" for i in range(1, 6))]
+    assert list(pop.listing["geography"])[:2] == ["Region", "Unitary Authority"]
+    one = select_area(pop, "Eastholm")
+    assert list(one.listing["area_name"]) == ["Eastholm"]
+
+
+def test_listing_without_a_geography_column(tidy_csv: Path) -> None:
+    pop = read_population(tidy_csv)
+    assert list(pop.listing["area_code"]) == ["E06000001"]
+    assert list(pop.listing["geography"]) == [""]

@@ -8,7 +8,7 @@ counts people per agency and works out how many people are known to more than on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,18 +114,28 @@ def mappings_from_entries(entries: object, source: Path) -> tuple[list[AgencyMap
 
 
 def merge_agencies(
-    mappings: Sequence[AgencyMapping], secret: Secret | None, as_of: dt.date | None = None
+    mappings: Sequence[AgencyMapping],
+    secret: Secret | None,
+    as_of: dt.date | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> AgencyResult:
-    """Read, validate, pseudonymise and merge every agency; raise one error listing every bad file."""
+    """Read, validate, pseudonymise and merge every agency; raise one error listing every bad file.
+
+    `on_step(description)` is called before each file and before the merge, for a progress bar.
+    """
     results: list[AgencyRecords] = []
     errors: list[InputError] = []
     for mapping in mappings:
+        if on_step is not None:
+            on_step(f"Reading {mapping.file.name}")
         try:
             results.append(read_agency(mapping, secret, as_of))
         except InputError as exc:
             errors.append(exc)
     if errors:
         raise errors[0] if len(errors) == 1 else AgencyFilesError(errors)
+    if on_step is not None:
+        on_step("Merging and de-duplicating")
     reconciliation = Reconciliation()
     for r in results:
         reconciliation.extend(r.reconciliation)

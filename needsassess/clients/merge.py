@@ -42,12 +42,16 @@ class Secret:
     def __init__(self, value: bytes, origin: str):
         self._value = value
         self.origin = origin
+        # Keyed once: copying a keyed HMAC skips re-deriving the key pads for every person (same digest).
+        self._keyed = hmac.new(value, digestmod=hashlib.sha256)
 
     def __repr__(self) -> str:
         return f"Secret(from {self.origin})"
 
     def digest(self, message: str) -> str:
-        return hmac.new(self._value, message.encode("utf-8"), hashlib.sha256).hexdigest()[:KEY_HEX_CHARS]
+        keyed = self._keyed.copy()
+        keyed.update(message.encode("utf-8"))
+        return keyed.hexdigest()[:KEY_HEX_CHARS]
 
 
 def load_secret(

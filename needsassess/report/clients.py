@@ -35,6 +35,13 @@ def write_merged(clients: pd.DataFrame, path: str | Path, force: bool = False) -
         text = clients.copy()
         text["referral_date"] = text["referral_date"].dt.strftime("%Y-%m-%d")
         return write_csv(text, path, force)
+    try:
+        import pyarrow  # noqa: F401  (pandas writes parquet through it)
+    except ImportError:
+        raise OutputError(
+            f'cannot write "{path.name}": parquet needs pyarrow; install it with '
+            'pip install "needsassess[parquet]", or write the merged table as .csv'
+        ) from None
     return write_atomic(path, lambda tmp: clients.to_parquet(tmp, index=False), force)
 
 

@@ -10,10 +10,10 @@ csv output of `needsassess police` publish these same tables.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from needsassess.disclosure import Rule, apply_disclosure, get_rule
+from needsassess.disclosure import Rule, SuppressionEntry, apply_disclosure
 from needsassess.report.model import Chart, Sheet, Table
 
 if TYPE_CHECKING:
@@ -27,12 +27,6 @@ RATE = "0.0"
 DECIMAL = "#,##0.0"
 
 # --- disclosure ----------------------------------------------------------------------------------------
-
-
-def disclosure_rule(section: Mapping[str, Any]) -> Rule:
-    """The rule of the assessment's [disclosure] section: preset (lt5, nhsd, ons10) and optional threshold."""
-    threshold = section.get("threshold")
-    return get_rule(section.get("preset", "lt5"), threshold=threshold if isinstance(threshold, int) else None)
 
 
 def _disclose(
@@ -940,3 +934,33 @@ def reach_sheet_for(result: ReachResult, rule: Rule) -> Sheet:
         [chart],
         "The funnel from estimated victims to people reported, referred and supported",
     )
+
+
+# --- the suppression log -----------------------------------------------------------------------------------
+
+
+def published_log(sheet: Sheet, rule: Rule) -> list[SuppressionEntry]:
+    """Every hidden cell of a published sheet, for the workbook's suppression log (values never logged).
+
+    Read from the tables as published: a marker in a count column is a primary or secondary suppression,
+    a marker elsewhere a rate, share or change hidden with its count.
+    """
+    entries = []
+    for table in sheet.tables:
+        counts = {
+            c for c, f in table.formats.items() if f in (COUNT, DECIMAL) and not c.startswith("Population")
+        }
+        label = table.frame.columns[0]
+        markers = {rule.marker, rule.secondary_marker, rule.share_marker}
+        for row in table.frame.to_dict("records"):
+            for column, value in row.items():
+                if not isinstance(value, str) or value not in markers or column == label:
+                    continue
+                if column in counts and value == rule.marker:
+                    kind, reason = "primary", rule.primary_reason
+                elif column in counts:
+                    kind, reason = "secondary", "secondary: protects a small count in the same table"
+                else:
+                    kind, reason = "share", "a rate, share or change of a hidden count"
+                entries.append(SuppressionEntry(table.title, str(row[label]), str(column), kind, reason))
+    return entries

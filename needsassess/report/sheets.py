@@ -4,8 +4,8 @@ beyond arranging computed values). Each stage adds one builder to SHEET_BUILDERS
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
 from needsassess.report.model import Chart, Note, Sheet, Table
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from needsassess.client_profile import ClientProfile, PublishedProfile, PublishedTable
     from needsassess.costs import CostResult
     from needsassess.disclosure import SuppressionEntry
-    from needsassess.pipeline import Assessment
+    from needsassess.packs import Pack
+    from needsassess.pipeline import Assessment, InputFile
     from needsassess.prevalence import PrevalenceResult
 
 SEX_LABELS = {"female": "Women", "male": "Men", "all": "All"}
@@ -623,6 +624,16 @@ def _profile_alt_text(title: str, rows: pd.DataFrame, category: str, value: str)
 
 
 def sources_sheet(assessment: Assessment) -> list[Sheet]:
+    return build_sources_sheet(list(assessment.packs.values()), assessment.inputs, assessment.downloads)
+
+
+def build_sources_sheet(
+    pack_list: list[Pack],
+    input_list: list[InputFile],
+    download_list: Sequence[Any] = (),
+    inputs_source: str = "files named in the assessment configuration",
+) -> list[Sheet]:
+    """The Sources sheet: every pack, every national figure with its status, every input with its hash."""
     import pandas as pd
 
     packs = pd.DataFrame(
@@ -640,7 +651,7 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
                 "URL": p.meta.get("url", ""),
                 "Licence": p.meta.get("licence", ""),
             }
-            for p in assessment.packs.values()
+            for p in pack_list
         ],
         columns=[
             "Pack",
@@ -657,7 +668,7 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
         ],
     )
     figures = []
-    for p in assessment.packs.values():
+    for p in pack_list:
         for row in p.data.to_dict("records"):
             figures.append(
                 {
@@ -696,14 +707,11 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
             + ("; cached copy" if s["from_cache"] else ""),
             "SHA-256": s["sha256"],
         }
-        for d in assessment.downloads
+        for d in download_list
         for s in d.sources
     ]
     inputs = pd.DataFrame(
-        [
-            {"Role": i.role, "File": i.path.name, "Detail": i.detail, "SHA-256": i.sha256}
-            for i in assessment.inputs
-        ]
+        [{"Role": i.role, "File": i.path.name, "Detail": i.detail, "SHA-256": i.sha256} for i in input_list]
         + downloaded,
         columns=["Role", "File", "Detail", "SHA-256"],
     )
@@ -726,8 +734,7 @@ def sources_sheet(assessment: Assessment) -> list[Sheet]:
             "sources_inputs",
             "Local input files and downloads" if downloaded else "Local input files",
             inputs,
-            "files named in the assessment configuration"
-            + ("; downloads with their URL and retrieval date (UTC)" if downloaded else ""),
+            inputs_source + ("; downloads with their URL and retrieval date (UTC)" if downloaded else ""),
             widths={"SHA-256": 66, "File": 50} if downloaded else {"SHA-256": 66},
         ),
     ]
@@ -944,29 +951,21 @@ def data_quality_sheet(assessment: Assessment) -> list[Sheet]:
 
 
 def police_sheet(assessment: Assessment) -> list[Sheet]:
-    from needsassess.report.police_sheets import disclosure_rule, police_sheet_for
-
-    if assessment.police is None:
-        return []
-    return [police_sheet_for(assessment.police, disclosure_rule(assessment.config.section("disclosure")))]
+    """The Police sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("police")
+    return [sheet] if sheet is not None else []
 
 
 def provision_sheet(assessment: Assessment) -> list[Sheet]:
-    from needsassess.report.police_sheets import disclosure_rule, provision_sheet_for
-
-    if assessment.provision is None:
-        return []
-    return [
-        provision_sheet_for(assessment.provision, disclosure_rule(assessment.config.section("disclosure")))
-    ]
+    """The Provision sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("provision")
+    return [sheet] if sheet is not None else []
 
 
 def reach_sheet(assessment: Assessment) -> list[Sheet]:
-    from needsassess.report.police_sheets import disclosure_rule, reach_sheet_for
-
-    if assessment.reach is None:
-        return []
-    return [reach_sheet_for(assessment.reach, disclosure_rule(assessment.config.section("disclosure")))]
+    """The Reach sheet, as its stage published it (counts through disclosure control)."""
+    sheet = assessment.published.get("reach")
+    return [sheet] if sheet is not None else []
 
 
 SheetBuilder = Callable[["Assessment"], list[Sheet]]

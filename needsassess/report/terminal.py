@@ -81,3 +81,39 @@ def print_sheet(sheet: Sheet, out: Console | None = None) -> None:
         formats = {c: _EXCEL_TO_PYTHON[f] for c, f in table.formats.items() if f in _EXCEL_TO_PYTHON}
         print_frame(table.frame, title=table.title, formats=formats, out=out, right=set(table.formats))
         print_lines([f"Source: {table.source}", *table.notes, ""], out)
+
+
+class Steps:
+    """A progress bar over named steps on a terminal (stderr); silent when output is not a terminal."""
+
+    def __init__(self, total: int, first: str = "Starting", enabled: bool | None = None) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        out = console(stderr=True)
+        self.enabled = out.is_terminal if enabled is None else enabled
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=out,
+            transient=True,
+            disable=not self.enabled,
+        )
+        self._task = self._progress.add_task(first, total=total)
+        self._started = False
+
+    def __enter__(self) -> Steps:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.update(self._task, completed=self._progress.tasks[0].total)
+        self._progress.stop()
+
+    def step(self, description: str) -> None:
+        """Mark the previous step done and show this one."""
+        if self._started:
+            self._progress.advance(self._task)
+        self._started = True
+        self._progress.update(self._task, description=description)
