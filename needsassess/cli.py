@@ -441,6 +441,72 @@ def workbook(
     typer.echo(f"Wrote {output}")
 
 
+def _section_ids() -> list[str]:
+    from needsassess.report.draft import section_ids
+
+    return section_ids()
+
+
+@app.command()
+@reports_errors
+def draft(
+    assessment: Annotated[Path, typer.Argument(help="The assessment.toml describing the assessment.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The draft to write: .md, .html or .docx (by extension).")
+    ],
+    sections: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sections",
+            "-s",
+            help="Only these sections, repeatable or comma-separated: " + ", ".join(_section_ids()) + ".",
+        ),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Your templates folder; its files override the built-in ones of the same name.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+    consultation: Annotated[
+        bool | None,
+        typer.Option(
+            "--consultation/--no-consultation",
+            help="Consultation draft: status header, numbered paragraphs, questions (default: [draft]).",
+        ),
+    ] = None,
+    draft_version: Annotated[
+        str | None, typer.Option("--draft-version", help='Version shown in the header, e.g. "0.3".')
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Write strategy sections from the assessment: Markdown, standalone HTML or Word.
+
+    Example: needsassess draft samples/northmere/assessment.toml -o northmere.docx --consultation
+    """
+    from needsassess.config import load_config
+    from needsassess.pipeline import run_assessment
+    from needsassess.report.draft import FORMATS, DraftOptions, check_sections, write_draft
+
+    if output.suffix.lower().lstrip(".") not in FORMATS:
+        raise typer.BadParameter("the draft must be a .md, .html or .docx file", param_hint="--output")
+    config = load_config(assessment)
+    options = DraftOptions.from_config(config)
+    if sections:
+        try:
+            options.sections = check_sections(",".join(sections))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--sections") from None
+    options.templates_dir = templates or options.templates_dir
+    options.consultation = options.consultation if consultation is None else consultation
+    options.version = draft_version or options.version
+    written = write_draft(run_assessment(config), options, output, force)
+    typer.echo("Wrote " + ", ".join(str(p) for p in written))
+
+
 @app.command()
 @reports_errors
 def batch(

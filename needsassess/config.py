@@ -25,6 +25,7 @@ KNOWN_SECTIONS = {
     "output",
     "agencies",  # [[agencies]]: one table per agency file (see docs/mapping.md)
     "clients",  # settings for the agency data: secret_file, as_of, merged
+    "draft",  # the strategy draft: formats, consultation, version, sections, templates, questions
     "profile",  # the needs profile: population_shares for representation
 }
 

@@ -757,6 +757,16 @@ def _workbook_writer(assessment: Assessment, out_dir: Path, force: bool) -> list
     return [write_workbook_file(assessment, path, force)]
 
 
+def _draft_writer(assessment: Assessment, out_dir: Path, force: bool) -> list[Path]:
+    """The strategy draft in each format of [draft] formats (Markdown, HTML and Word by default)."""
+    from needsassess.report.draft import DraftOptions, write_drafts
+
+    options = DraftOptions.from_config(assessment.config)
+    if not options.enabled:
+        return []
+    return write_drafts(assessment, options, out_dir / f"{_slug(assessment.area_name)}_draft", force)
+
+
 def _merged_clients_writer(assessment: Assessment, out_dir: Path, force: bool) -> list[Path]:
     """[clients] merged = "clients.parquet": the merged pseudonymised client table, beside the workbook."""
     from needsassess.report.clients import write_merged
@@ -767,11 +777,14 @@ def _merged_clients_writer(assessment: Assessment, out_dir: Path, force: bool) -
     return [write_merged(assessment.agencies.clients, out_dir / str(name), force)]
 
 
-WRITERS: list[Writer] = [_workbook_writer, _merged_clients_writer]
+WRITERS: list[Writer] = [_workbook_writer, _merged_clients_writer, _draft_writer]
 
 
 def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) -> list[Path]:
     """Check every output can be written, then write them all and the manifest into out_dir."""
+    from needsassess.report.draft import DraftOptions
+
+    DraftOptions.from_config(assessment.config)  # a bad [draft] section fails before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / "manifest.json"
     if manifest_path.exists() and not force:

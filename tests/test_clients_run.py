@@ -199,10 +199,16 @@ def test_no_identifier_reaches_the_workbook_or_manifest(tmp_path):
     result = runner.invoke(app, ["run", str(path), "-o", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     texts = {"terminal": result.output}
-    for file in out.iterdir():
-        if file.suffix == ".xlsx":
+    for file in (f for f in out.rglob("*") if f.is_file() and f.suffix != ".png"):
+        if file.suffix in (".xlsx", ".docx"):  # the workbook and the Word draft
             with zipfile.ZipFile(file) as z:
-                texts.update({f"{file.name}:{n}": z.read(n).decode() for n in z.namelist()})
+                texts.update(
+                    {
+                        f"{file.name}:{n}": z.read(n).decode()
+                        for n in z.namelist()
+                        if n.endswith((".xml", ".rels"))
+                    }
+                )
         elif file.suffix == ".parquet":
             import pandas as pd
 

@@ -1,0 +1,191 @@
+"""Charts for the strategy drafts, drawn with matplotlib as PNG, each with alt text.
+
+The workbook draws native Excel charts; drafts need pictures. Every chart is drawn from values the
+assessment already computed (rounded for publication where they are estimates), and carries alt text
+that states the same values in words, so a reader of the alt text misses nothing.
+
+matplotlib is imported inside the drawing function, on the Agg backend, and figures are built without
+pyplot, so nothing global is touched and `needsassess --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale print.
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+WIDTH_IN, DPI = 6.5, 150
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """A drawn chart: an id the templates refer to, a title, alt text and the PNG bytes."""
+
+    id: str
+    title: str
+    alt: str
+    png: bytes
+
+    @property
+    def filename(self) -> str:
+        return f"{self.id}.png"
+
+
+Formatter = Callable[[float], str]
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _listing(categories: Sequence[str], series: dict[str, Sequence[float | None]], fmt: Formatter) -> str:
+    parts = []
+    for i, category in enumerate(categories):
+        bits = [
+            f"{name.lower()} {fmt(values[i])}" if len(series) > 1 else fmt(values[i])  # type: ignore[arg-type]
+            for name, values in series.items()
+            if values[i] is not None
+        ]
+        if bits:
+            parts.append(f"{category}: " + ", ".join(bits))
+    return "; ".join(parts)
+
+
+def _trend_listing(periods: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+    """Every value for a short series; for a long one (over 12 periods) its first, last, lowest and highest."""
+    if len(periods) <= 12:
+        return _listing(periods, series, _count)
+    parts = []
+    for name, values in series.items():
+        points = [(p, v) for p, v in zip(periods, values, strict=True) if v is not None]
+        if not points:
+            continue
+        low = min(points, key=lambda x: x[1])
+        high = max(points, key=lambda x: x[1])
+        parts.append(
+            f"{name}: {_count(points[0][1])} in {points[0][0]} and {_count(points[-1][1])} in {points[-1][0]}, "
+            f"lowest {_count(low[1])} ({low[0]}), highest {_count(high[1])} ({high[0]})"
+        )
+    return f"{len(periods)} periods from {periods[0]} to {periods[-1]}. " + "; ".join(parts)
+
+
+def _png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    # No Software/date metadata, so the same figures draw the same bytes.
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _figure(rows: int) -> tuple[Any, Any]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    height = max(2.0, 1.0 + 0.27 * rows)
+    figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return figure, ax
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    categories: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    axis_label: str = "",
+    fmt: Formatter = _count,
+    axis_fmt: Formatter | None = None,
+    kind: str = "Bar chart",
+) -> ChartImage:
+    """Horizontal bars, one group per category and one colour per series, values written on the bars.
+
+    `fmt` writes each value on its bar and in the alt text (e.g. phrasing.money_phrase, so the chart
+    says "£2.07 million" as the text does); `axis_fmt` labels the axis (default: `fmt`).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    figure, ax = _figure(len(categories) * max(1, len(series)))
+    n = max(1, len(series))
+    height = 0.8 / n
+    labels = [_wrap(c) for c in categories]
+    positions = list(range(len(categories)))
+    top = max((v for vs in series.values() for v in vs if v is not None), default=0) or 1
+    for j, (name, values) in enumerate(series.items()):
+        ys = [p + (j - (n - 1) / 2) * height for p in positions]
+        xs = [0 if v is None else v for v in values]
+        ax.barh(ys, xs, height=height * 0.92, color=COLOURS[j % len(COLOURS)], label=name)
+        for y, v in zip(ys, values, strict=True):
+            if v is not None:
+                ax.text(v + top * 0.01, y, fmt(v), va="center", fontsize=8)
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.18)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: (axis_fmt or fmt)(v)))
+    ax.tick_params(axis="x", labelsize=8)
+    if axis_label:
+        ax.set_xlabel(axis_label, fontsize=8)
+    if len(series) > 1:
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
+    figure.suptitle(_wrap(title, 85), fontsize=10, x=0.01, ha="left")
+    alt = f"{kind}: {title}. {_listing(categories, series, fmt)}."
+    return ChartImage(chart_id, title, alt, _png(figure))
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    periods: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    axis_label: str = "",
+) -> ChartImage:
+    """A line per series over periods (months, years); every value listed in the alt text."""
+    from matplotlib.ticker import FuncFormatter
+
+    figure, ax = _figure(6)
+    xs = list(range(len(periods)))
+    for j, (name, values) in enumerate(series.items()):
+        points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+        ax.plot(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            marker="o",
+            markersize=3,
+            color=COLOURS[j % len(COLOURS)],
+            label=name,
+        )
+    step = max(1, len(periods) // 12)
+    ax.set_xticks(xs[::step], [periods[i] for i in xs[::step]], fontsize=7, rotation=45, ha="right")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _count(v)))
+    ax.tick_params(axis="y", labelsize=8)
+    if axis_label:
+        ax.set_ylabel(axis_label, fontsize=8)
+    if len(series) > 1:
+        ax.legend(fontsize=8, frameon=False)
+    figure.suptitle(_wrap(title, 85), fontsize=10, x=0.01, ha="left")
+    alt = f"Line chart: {title}. {_trend_listing(periods, series)}."
+    return ChartImage(chart_id, title, alt, _png(figure))
+
+
+def funnel_chart(chart_id: str, title: str, stages: Sequence[str], values: Sequence[float]) -> ChartImage:
+    """The reach funnel: estimated victims, those who reported, those supported, as narrowing bars."""
+    return bar_chart(chart_id, title, stages, {"People": values}, kind="Funnel chart")
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,336 @@
+"""Strategy sections and consultation drafts from an assessment: Markdown, HTML and Word.
+
+Officers paste needs-assessment findings into a strategy and send it out for consultation. This module
+writes those sections from the assessment, in the voice of a council strategy ("Applying the figures
+from the latest Crime Survey ... it is estimated that in Hartlepool: 2,200 women & 1,000 men ...").
+
+1. report/draft_context.py builds the values (already computed, rounded or suppressed) and charts.
+2. jinja2 turns them into Markdown: templates/draft.md.j2 frames the document and includes
+   templates/sections/<id>.md.j2, one file per section. The filters (share, percent, money, per_head,
+   count, suppressed) come from needsassess.phrasing. Every template, built-in or the user's
+   (`--templates DIR`, whose files override the built-in ones by name), renders in jinja2's sandbox
+   with StrictUndefined, so a missing figure fails loudly and a template cannot reach Python internals.
+3. In consultation mode sections and paragraphs are numbered (3, 3.1, 3.2 ...) in the Markdown itself,
+   so all three formats carry the same numbers for consultees to cite.
+4. The Markdown becomes HTML here (markdown-it, raw HTML escaped, charts embedded as data: URIs, styles
+   inline, nothing fetched) or Word in report/word.py (python-docx on templates/strategy_template.docx).
+
+This is the only module that imports jinja2; it and markdown-it are imported inside functions.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from needsassess.errors import NeedsAssessError
+from needsassess.outputs import write_atomic
+from needsassess.report.draft_context import (
+    CHART_SCHEME,
+    FORMATS,
+    SECTIONS,
+    DraftContext,
+    DraftOptions,
+    and_list,
+    build_context,
+    check_sections,
+    section_ids,
+)
+from needsassess.resources import templates_dir
+
+if TYPE_CHECKING:
+    from needsassess.pipeline import Assessment
+
+__all__ = [
+    "FORMATS",
+    "DraftContext",
+    "DraftError",
+    "DraftOptions",
+    "build_context",
+    "check_sections",
+    "render_html",
+    "render_markdown",
+    "render_section",
+    "section_ids",
+    "write_draft",
+    "write_drafts",
+]
+
+FRAME_TEMPLATE = "draft.md.j2"
+HTML_TEMPLATE = "draft.html.j2"
+WORD_TEMPLATE = "strategy_template.docx"
+
+
+class DraftError(NeedsAssessError):
+    """A template that cannot be rendered: its name, line and what went wrong."""
+
+
+# --------------------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _environment(user_dir: Path | None) -> Any:
+    """A sandboxed jinja2 environment: the user's templates first, then the built-in ones."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
+    loaders.append(FileSystemLoader(str(templates_dir())))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(_filters())
+    return env
+
+
+def _filters() -> dict[str, Callable[..., str]]:
+    """Words from numbers, from needsassess.phrasing; `count` also reads suppression markers ("<5")."""
+    from needsassess import phrasing
+
+    def count(value: Any) -> str:
+        if isinstance(value, str):
+            return phrasing.suppressed_phrase(value)
+        return phrasing.count_phrase(value, "none")  # values arrive already rounded for publication
+
+    def share_of(value: float) -> str:
+        """The share as it stands before a plural noun: "one in seven children", "almost one third of children"."""
+        words = phrasing.share_phrase(value)
+        return words if " in " in words else f"{words} of"
+
+    def rate(value: float, decimals: int = 1) -> str:
+        """A rate as published: 34.26 -> "34.3" (halves up)."""
+        from needsassess.rounding import round_half_up
+
+        return f"{round_half_up(float(value), 10**-decimals):,.{decimals}f}"
+
+    return {
+        "rate": rate,
+        "number_words": phrasing.number_words,
+        "share": phrasing.share_phrase,
+        "share_of": share_of,
+        "percent": phrasing.percent,
+        "money": phrasing.money_phrase,
+        "per_head": phrasing.per_head_phrase,
+        "count": count,
+        "suppressed": phrasing.suppressed_phrase,
+        "and_list": and_list,
+    }
+
+
+def _render(env: Any, name: str, values: dict[str, Any]) -> str:
+    """Render one template; any failure names the template and line where it happened."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    from jinja2.exceptions import SecurityError
+
+    try:
+        return str(env.get_template(name).render(values))
+    except TemplateNotFound as exc:
+        raise DraftError(f"template {exc.name} not found in the templates folder") from None
+    except TemplateSyntaxError as exc:
+        raise DraftError(f"template {exc.name or name}, line {exc.lineno}: {exc.message}") from None
+    except TemplateError as exc:
+        where = _template_frame(exc, env) or name
+        problem = f"not allowed in the sandbox: {exc}" if isinstance(exc, SecurityError) else str(exc.message)
+        raise DraftError(f"template {where}: {problem}") from None
+
+
+def _template_frame(exc: BaseException, env: Any) -> str:
+    """'sections/prevalence.md.j2, line 2': the innermost template frame of a rendering error."""
+    bases = [Path(p).resolve() for loader in env.loader.loaders for p in loader.searchpath]
+    found = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            path = Path(filename).resolve()
+            name = next((path.relative_to(b).as_posix() for b in bases if path.is_relative_to(b)), path.name)
+            found = f"{name}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
+
+
+def render_section(context: DraftContext, section_id: str, templates: Path | None = None) -> str:
+    """One section alone, as Markdown (chart images still refer to chart:<id>)."""
+    spec = next((s for s in SECTIONS if s.id == section_id), None)
+    if spec is None:
+        raise DraftError(f"unknown section {section_id!r}; expected one of {', '.join(section_ids())}")
+    if section_id not in context.values:
+        reason = next((s["reason"] for s in context.values["left_out"] if s["id"] == section_id), "not built")
+        raise DraftError(f"section {section_id!r} has no data: {reason}")
+    text = _render(_environment(templates), spec.template, context.values)
+    return _tidy(text)
+
+
+def render_markdown(context: DraftContext, templates: Path | None = None) -> str:
+    """The whole draft as Markdown; numbered for consultation (chart images refer to chart:<id>)."""
+    text = _tidy(_render(_environment(templates), FRAME_TEMPLATE, context.values))
+    if context.values["draft"]["consultation"]:
+        text = number_paragraphs(text)
+    return text
+
+
+def _tidy(text: str) -> str:
+    """Tidy the Markdown a template made, whatever its whitespace: no trailing or stray leading spaces
+    (a paragraph's text is never indented into a code block; indented list items stay), headings set off
+    by blank lines, at most one blank line between blocks, one newline at the end."""
+    text = re.sub(r"[ \t]+\n", "\n", text.strip("\n") + "\n")
+    text = re.sub(r"(?m)^[ \t]+(?=[^\s\-*+\d|])", "", text)
+    text = re.sub(r"(?m)^(#{1,6} .*)\n(?=[^\n])", r"\1\n\n", text)
+    text = re.sub(r"(?m)(?<=[^\n])\n(?=#{1,6} )", "\n\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+NUMBER_PREFIX = re.compile(r"^(\d+(?:\.\d+)+) ")
+
+
+def markdown_parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def number_paragraphs(text: str) -> str:
+    """Number level-two headings (1, 2, ...) and the top-level paragraphs under them (1.1, 1.2, ...).
+
+    Charts (paragraphs holding only an image) are not numbered. The numbers are written into the
+    Markdown, so HTML and Word show the same ones.
+    """
+    lines = text.split("\n")
+    section = paragraph = 0
+    edits: dict[int, tuple[str, str]] = {}
+    tokens = markdown_parser().parse(text)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2" and token.map:
+            section, paragraph = section + 1, 0
+            edits[token.map[0]] = ("## ", f"## {section}. ")
+        elif token.type == "paragraph_open" and token.level == 0 and section and token.map:
+            if is_figure(tokens[i + 1].children) or is_caption(tokens[i + 1].children):
+                continue
+            paragraph += 1
+            edits[token.map[0]] = ("", f"{section}.{paragraph} ")
+    for line_no, (old, new) in edits.items():
+        line = lines[line_no]
+        lines[line_no] = new + line[len(old) :] if line.startswith(old) else line
+    return "\n".join(lines)
+
+
+def is_figure(children: list[Any] | None) -> bool:
+    """A paragraph holding only images (a chart)."""
+    children = children or []
+    return any(c.type == "image" for c in children) and all(
+        c.type in ("image", "softbreak") or not c.content.strip() for c in children
+    )
+
+
+def is_caption(children: list[Any] | None) -> bool:
+    """A paragraph wholly in italics: a table's caption (`*Estimated residents ...*`)."""
+    children = children or []
+    return len(children) >= 3 and children[0].type == "em_open" and children[-1].type == "em_close"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Writing
+
+
+def draft_title(context: DraftContext) -> str:
+    return re.sub(r"\\(.)", r"\1", context.values["title"])
+
+
+def status_line(context: DraftContext) -> str:
+    d = context.values["draft"]
+    if d["consultation"]:
+        return f"DRAFT FOR CONSULTATION · Version {d['version']} · {d['date']}"
+    return f"{context.values['protective_marking']} · Draft version {d['version']} · {d['date']}"
+
+
+def write_markdown(
+    context: DraftContext, path: Path, templates: Path | None = None, force: bool = False
+) -> list[Path]:
+    """The draft as Markdown, with its charts as PNG files in <name>_charts/ beside it."""
+    text = render_markdown(context, templates)
+    folder = f"{path.stem}_charts"
+    used = [cid for cid in context.charts if f"]({CHART_SCHEME}{cid})" in text]
+    for cid in used:
+        text = text.replace(f"]({CHART_SCHEME}{cid})", f"]({folder}/{context.charts[cid].filename})")
+    written = [write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)]
+    for cid in used:
+        written.append(
+            _write_png(path.parent / folder / context.charts[cid].filename, context.charts[cid].png, force)
+        )
+    return written
+
+
+def _write_png(path: Path, png: bytes, force: bool) -> Path:
+    return write_atomic(path, lambda tmp: tmp.write_bytes(png), force)
+
+
+def render_html(context: DraftContext, templates: Path | None = None) -> str:
+    """A standalone HTML page: charts embedded as data: URIs, print styles inline, nothing fetched."""
+    body = markdown_parser().render(render_markdown(context, templates))
+    for cid, image in context.charts.items():
+        uri = "data:image/png;base64," + base64.b64encode(image.png).decode("ascii")
+        body = body.replace(f'src="{CHART_SCHEME}{cid}"', f'src="{uri}"')
+    if context.values["draft"]["consultation"]:
+        body = re.sub(r"<p>(\d+(?:\.\d+)+) ", r'<p class="numbered"><span class="number">\1</span> ', body)
+    values = {
+        **context.values,
+        "body": body,
+        "page_title": html.escape(draft_title(context)),
+        "status_line": html.escape(status_line(context)),
+    }
+    return _tidy(_render(_environment(templates), HTML_TEMPLATE, values))
+
+
+def write_html(
+    context: DraftContext, path: Path, templates: Path | None = None, force: bool = False
+) -> list[Path]:
+    text = render_html(context, templates)
+    return [write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)]
+
+
+def write_docx(
+    context: DraftContext, path: Path, templates: Path | None = None, force: bool = False
+) -> list[Path]:
+    """The draft as a Word document built on the Word template (the user's, if their folder has one)."""
+    template = templates_dir() / WORD_TEMPLATE
+    if templates is not None and (templates / WORD_TEMPLATE).is_file():
+        template = templates / WORD_TEMPLATE
+    from needsassess.report.word import write_word
+
+    text = render_markdown(context, templates)
+    return [write_atomic(path, lambda tmp: write_word(context, text, template, tmp), force)]
+
+
+WRITERS_BY_FORMAT = {"md": write_markdown, "html": write_html, "docx": write_docx}
+
+
+def write_draft(assessment: Assessment, options: DraftOptions, path: Path, force: bool = False) -> list[Path]:
+    """Write one draft; the format is taken from the file's extension (.md, .html or .docx)."""
+    fmt = path.suffix.lower().lstrip(".")
+    fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+    if fmt not in WRITERS_BY_FORMAT:
+        raise DraftError(
+            f"{path.name}: a draft is written as .md, .html or .docx, not {path.suffix or 'no extension'}"
+        )
+    context = build_context(assessment, options)
+    return WRITERS_BY_FORMAT[fmt](context, path, options.templates_dir, force)
+
+
+def write_drafts(
+    assessment: Assessment, options: DraftOptions, stem: Path, force: bool = False
+) -> list[Path]:
+    """Write the draft in each of options.formats, as <stem>.md, <stem>.html and <stem>.docx."""
+    context = build_context(assessment, options)
+    written: list[Path] = []
+    for fmt in options.formats:
+        written += WRITERS_BY_FORMAT[fmt](context, stem.with_suffix(f".{fmt}"), options.templates_dir, force)
+    return written
