@@ -216,7 +216,7 @@ def apply_rates(plan: RatePlan, populations: np.ndarray, rounding: RoundingRule)
     import numpy as np
     import pandas as pd
 
-    pops = np.asarray(populations, dtype="int64").reshape(-1, len(plan.rates))
+    pops = np.atleast_2d(np.asarray(populations, dtype="int64"))  # (areas, rates); no rates: (areas, 0)
     n_areas, n_rates = pops.shape
     rates = plan.rates
     rate = np.array([r.rate_pct for r in rates], dtype="float64")

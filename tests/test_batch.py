@@ -289,3 +289,19 @@ def test_progress_steps_are_silent_off_a_terminal_and_count_on_one() -> None:
         steps.step("Writing")
         assert steps._progress.tasks[0].completed == 1
     assert steps._progress.tasks[0].completed == 2
+
+
+def test_a_pack_with_only_subgroup_rates_estimates_nothing_without_error(
+    three_areas: Path, tmp_path: Path
+) -> None:
+    from needsassess.prevalence import apply_rates, plan_rates
+
+    rows = (
+        "measure,sex,age_band,rate_pct,status,population\nda_last_year,female,16-59,17.5,secondary,disabled\n"
+    )
+    pack = load_pack(make_pack(tmp_path, rows))
+    population = read_population(three_areas)
+    single = estimate_prevalence(select_area(population, "E06000001"), pack)
+    assert single.estimates.empty and [m for m, _ in single.not_estimated] == ["da_last_year"]
+    plan = plan_rates(pack)
+    assert apply_rates(plan, [[], [], []], NO_ROUNDING).empty
