@@ -216,7 +216,12 @@ def apply_rates(plan: RatePlan, populations: np.ndarray, rounding: RoundingRule)
     import numpy as np
     import pandas as pd
 
-    pops = np.atleast_2d(np.asarray(populations, dtype="int64"))  # (areas, rates); no rates: (areas, 0)
+    if not plan.rates:  # e.g. a pack whose rates all apply to a subgroup the population cannot count
+        empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in [*ESTIMATE_COLUMNS, "area"]})
+        for c in ("measure", "label", "sex", "age_band", "method", "status", "pack", "source", "url"):
+            empty[c] = empty[c].astype(object)
+        return empty
+    pops = np.asarray(populations, dtype="int64").reshape(-1, len(plan.rates))
     n_areas, n_rates = pops.shape
     rates = plan.rates
     rate = np.array([r.rate_pct for r in rates], dtype="float64")
