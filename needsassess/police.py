@@ -501,17 +501,14 @@ def _read_column(
     """Read one column by its distinct values; bad cells become Problems naming row and column."""
     import pandas as pd
 
-    cache: dict[tuple[type, Any], tuple[Any, str | None]] = {}
-    values: list[Any] = []
-    for value, rownum in zip(raw, rows, strict=True):
-        token = (type(value), value)
-        if token not in cache:
-            cache[token] = _read_cell(name, value, custom, digest)
-        parsed, problem = cache[token]
-        if problem is not None:
-            problems.append(Problem(_slug(name, problem), problem, rownum, header))
-            parsed = None
-        values.append(parsed)
+    tokens = list(zip(map(type, raw), raw, strict=True))  # 1, 1.0 and True are different cells
+    cache = {token: _read_cell(name, token[1], custom, digest) for token in dict.fromkeys(tokens)}
+    read = [cache[token] for token in tokens]
+    if any(problem is not None for _parsed, problem in cache.values()):
+        for (_parsed, problem), rownum in zip(read, rows, strict=True):
+            if problem is not None:
+                problems.append(Problem(_slug(name, problem), problem, rownum, header))
+    values = [parsed if problem is None else None for parsed, problem in read]
     if name == "date":
         return pd.to_datetime(pd.Series(values, dtype="object"), errors="raise").astype("datetime64[ns]")
     if name in ("victim_age", "perpetrator_age", "children_count"):

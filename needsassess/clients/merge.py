@@ -9,7 +9,6 @@ agency's own reference (matched within that agency only), else to the row itself
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import itertools
 import os
@@ -47,7 +46,7 @@ class Secret:
         return f"Secret(from {self.origin})"
 
     def digest(self, message: str) -> str:
-        return hmac.new(self._value, message.encode("utf-8"), hashlib.sha256).hexdigest()[:KEY_HEX_CHARS]
+        return hmac.digest(self._value, message.encode("utf-8"), "sha256").hex()[:KEY_HEX_CHARS]
 
 
 def load_secret(
