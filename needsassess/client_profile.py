@@ -21,6 +21,7 @@ them; outcomes at exit come from the latest episode that records them.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -497,8 +498,8 @@ def count_characteristic(frames: dict[str, pd.DataFrame], c: Characteristic, uni
     """Count each value of a characteristic in every group; anything not an allowed value is not recorded."""
     columns = {}
     for label, frame in frames.items():
-        found = frame[c.column].value_counts(dropna=True) if c.column in frame else pd.Series(dtype="int64")
-        counts = [int(found.get(v, 0)) for v in c.values]
+        found = Counter(frame[c.column].tolist()) if c.column in frame else Counter()
+        counts = [int(found.get(v, 0)) for v in c.values]  # values are text: missing cells never match
         columns[label] = [*counts, len(frame) - sum(counts)]
     counts = pd.DataFrame(columns, index=[*c.values, NOT_RECORDED], dtype="int64")
     return ShareCounts(c, unit, counts, additive=unit is Unit.REFERRALS and len(frames) > 1)
