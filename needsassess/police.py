@@ -502,8 +502,14 @@ def _read_column(
     """Read one column by its distinct values; bad cells become Problems naming row and column."""
     import pandas as pd
 
-    tokens = list(zip(map(type, raw), raw, strict=True))  # 1, 1.0 and True are different cells
-    cache = {token: _read_cell(name, token[1], custom, digest) for token in dict.fromkeys(tokens)}
+    # 1, 1.0 and True are different cells, so a cell is its type and value; in a column of one type
+    # (the usual case) the value alone tells cells apart
+    one_type = len(set(map(type, raw))) <= 1
+    tokens: list[Any] = raw if one_type else list(zip(map(type, raw), raw, strict=True))
+    cache = {
+        token: _read_cell(name, token if one_type else token[1], custom, digest)
+        for token in dict.fromkeys(tokens)
+    }
     bad = {token: problem for token, (_parsed, problem) in cache.items() if problem is not None}
     if bad:
         for token, rownum in zip(tokens, rows, strict=True):
