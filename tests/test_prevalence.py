@@ -133,7 +133,9 @@ def test_children_on_their_own_ages(tmp_path: Path, hartlepool) -> None:
 
 
 def test_a_pack_of_subgroup_rates_only_estimates_nothing_and_says_why(tmp_path: Path, hartlepool) -> None:
-    rows = "measure,sex,age_band,rate_pct,status,population\nda_last_year,female,16-59,17.5,secondary,disabled\n"
+    rows = (
+        "measure,sex,age_band,rate_pct,status,population\nda_last_year,female,16-59,17.5,secondary,disabled\n"
+    )
     result = estimate_prevalence(hartlepool, load_pack(make_pack(tmp_path, rows)))
     assert result.estimates.empty
     assert [m for m, _ in result.not_estimated] == ["da_last_year"]

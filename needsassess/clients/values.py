@@ -260,6 +260,7 @@ _DATE_FORMATS = (
     "%Y%m%d",
 )
 _TWO_DIGIT = ("%y",)
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")  # what "%d/%m/%Y" reads
 
 
 def excel_serial_date(serial: float) -> dt.date | None:
@@ -330,6 +331,13 @@ def parse_date(raw: Any, two_digit_years_past: bool = False, today: dt.date | No
         return quick
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return excel_serial_date(float(text))
+    numeric = _DAY_MONTH_YEAR.fullmatch(text)
+    if numeric:  # the usual day/month/year, the first format below, without strptime's cost
+        day, month, year = (int(g) for g in numeric.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            pass  # not a date; the formats below decide, as they always have
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[ap]m)?$", "", text, flags=re.IGNORECASE).strip()
     text = re.sub(r"\s+", " ", text.replace(",", " "))
