@@ -21,7 +21,8 @@ them; outcomes at exit come from the latest episode that records them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -497,8 +498,8 @@ def count_characteristic(frames: dict[str, pd.DataFrame], c: Characteristic, uni
     """Count each value of a characteristic in every group; anything not an allowed value is not recorded."""
     columns = {}
     for label, frame in frames.items():
-        found = frame[c.column].value_counts(dropna=True) if c.column in frame else pd.Series(dtype="int64")
-        counts = [int(found.get(v, 0)) for v in c.values]
+        found = Counter(frame[c.column].tolist()) if c.column in frame else Counter()
+        counts = [int(found.get(v, 0)) for v in c.values]  # values are text: missing cells never match
         columns[label] = [*counts, len(frame) - sum(counts)]
     counts = pd.DataFrame(columns, index=[*c.values, NOT_RECORDED], dtype="int64")
     return ShareCounts(c, unit, counts, additive=unit is Unit.REFERRALS and len(frames) > 1)
@@ -1252,11 +1253,24 @@ def _flag_or_value_label(c: Characteristic, value: str) -> str:
     return c.labels.get(value, value.replace("_", " "))
 
 
-def _block(counts: pd.DataFrame, values: Sequence[str], additive: bool) -> tuple[pd.DataFrame, list[Margin]]:
-    """Counts (rows: values, not recorded; columns: groups) with Base and Total rows and their margins."""
-    block = counts.astype("int64").copy()
-    block.loc[RECORDED_ROW] = block.loc[list(values)].sum(axis=0)
-    block.loc[TOTAL_ROW] = block.loc[RECORDED_ROW] + block.loc[NOT_RECORDED]
+def _block(
+    counts: pd.DataFrame, values: Sequence[str], additive: bool, labels: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, list[Margin]]:
+    """Counts (rows: values, not recorded; columns: groups) with Base and Total rows and their margins.
+
+    `labels` renames rows (values to the words published). The block's labels are plain objects: it is
+    only read by label, and pandas' string labels are slow to look up and copy in many small tables.
+    """
+    cells = counts.astype("int64").to_numpy()
+    names = [labels.get(r, r) for r in counts.index] if labels else list(counts.index)
+    at = {label: i for i, label in enumerate(names)}
+    recorded = cells[[at[v] for v in values]].sum(axis=0)
+    total = recorded + cells[at[NOT_RECORDED]]
+    block = pd.DataFrame(
+        np.vstack([cells, recorded, total]),
+        index=pd.Index([*names, RECORDED_ROW, TOTAL_ROW], dtype=object),
+        columns=pd.Index(list(counts.columns), dtype=object),
+    )
     rows = [(RECORDED_ROW, list(values)), (TOTAL_ROW, [RECORDED_ROW, NOT_RECORDED])]
     columns = []
     if additive:
@@ -1303,11 +1317,13 @@ def _disclose_groups(
             hidden=hidden(list(block.columns)),
         )
         return out.display, out.log
-    displays, log = [], []
-    for g in block.columns:
+    cells = block.to_numpy()
+    found = np.empty((len(block.index), 2 * len(block.columns)), dtype=object)
+    log = []
+    for j, g in enumerate(block.columns):
         own = [m for m in margins if m.total[1] == g]
         out = apply_disclosure(
-            block[[g]],
+            pd.DataFrame(cells[:, [j]], index=block.index, columns=pd.Index([g], dtype=object)),
             rule,
             table_name=name,
             margins=own,
@@ -1316,10 +1332,19 @@ def _disclose_groups(
             known=known([g]),
             hidden=hidden([g]),
         )
-        displays.append(out.display)
+        shown = out.display.to_numpy()
+        found[:, j], found[:, len(block.columns) + j] = shown[:, 0], shown[:, 1]
         log += out.log
-    display = pd.concat(displays, axis=1)
-    return display[[*block.columns, *shares]], log
+    display = pd.DataFrame(
+        found, index=block.index, columns=pd.Index([*block.columns, *shares], dtype=object), dtype=object
+    )
+    return display, log
+
+
+def _lookup(display: pd.DataFrame) -> dict[tuple[Hashable, Hashable], object]:
+    """Every cell of a published block by (row, column): reading cells one by one from the frame is slow."""
+    cells = display.to_numpy()
+    return {(r, c): cells[i, j] for i, r in enumerate(display.index) for j, c in enumerate(display.columns)}
 
 
 def _publish_share_table(
@@ -1329,18 +1354,17 @@ def _publish_share_table(
     with_values = any(it.characteristic.kind is Kind.CATEGORY for it in table.items)
     rows: list[dict[str, object]] = []
     log: list[SuppressionEntry] = []
-    by_unit: dict[Unit, list[tuple[ShareCounts, pd.DataFrame]]] = {}
+    by_unit: dict[Unit, list[tuple[ShareCounts, dict[tuple[Hashable, Hashable], object]]]] = {}
     for item in table.items:
         c = item.characteristic
         labels = {v: _flag_or_value_label(c, v) for v in c.values}
-        counts = item.counts.rename(index=labels)
         values = [_flag_or_value_label(c, v) for v in c.values]
-        block, margins = _block(counts, values, item.additive)
+        block, margins = _block(item.counts, values, item.additive, labels)
         name = f"{table.title} ({item.unit.value}): {c.label}"
         display, entries = _disclose_groups(
             block, margins, item.additive, rule, name, (sizes or {}).get(item.unit)
         )
-        by_unit.setdefault(item.unit, []).append((item, display))
+        by_unit.setdefault(item.unit, []).append((item, _lookup(display)))
         log += _translate_log(entries, c, item.unit, with_values)
     for unit, items in by_unit.items():
         groups = list(items[0][0].counts.columns)
@@ -1352,10 +1376,10 @@ def _publish_share_table(
                     row: dict[str, object] = {"Agency": g, "Counted": unit.value, "Characteristic": c.label}
                     if with_values:
                         row["Value"] = label
-                    row[COUNT] = display.at[label, g]
-                    row[BASE] = display.at[RECORDED_ROW, g]
-                    row[NOT_RECORDED_COLUMN] = display.at[NOT_RECORDED, g]
-                    row[SHARE] = _percent(display.at[label, f"{SHARE}|{g}"])
+                    row[COUNT] = display[label, g]
+                    row[BASE] = display[RECORDED_ROW, g]
+                    row[NOT_RECORDED_COLUMN] = display[NOT_RECORDED, g]
+                    row[SHARE] = _percent(display[label, f"{SHARE}|{g}"])
                     rows.append(row)
     frame = pd.DataFrame(rows)
     chart_rows = 0

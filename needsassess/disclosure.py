@@ -292,16 +292,18 @@ def apply_disclosure(
     name = table_name or "table"
     counts = _validate(table, name, total_row, total_col)
     rows, cols = list(table.index), list(table.columns)
-    lines = _lines(rows, cols, total_row, total_col) + _margin_lines(table, counts, margins, name)
+    lines = _lines(rows, cols, total_row, total_col) + _margin_lines(rows, cols, counts, margins, name)
     grid = _Grid(counts, rows, cols, lines)
-    status = np.where([[rule.is_primary(v) for v in r] for r in counts], _PRIMARY, _VISIBLE).reshape(-1)
+    status = np.array(
+        [_PRIMARY if rule.is_primary(v) else _VISIBLE for r in counts for v in r], dtype=np.int64
+    )
     log = [
         SuppressionEntry(name, *grid.where(int(k)), "primary", rule.primary_reason)
         for k in np.flatnonzero(status == _PRIMARY)
     ]
-    grid.known = _derivable({_cell_index(table, cell, name) for cell in known}, grid, status)
+    grid.known = _derivable({grid.index(cell, name) for cell in known}, grid, status)
     for cell in hidden:
-        k = _cell_index(table, cell, name)
+        k = grid.index(cell, name)
         if status[k] == _VISIBLE and grid.values[k] > 0:
             status[k] = _SECONDARY
             log.append(
@@ -311,21 +313,40 @@ def apply_disclosure(
     if rule.secondary and grid.lines:
         withheld = _protect(grid, status, rule, name, log)
 
-    display = pd.DataFrame(index=table.index, columns=table.columns, dtype=object)
-    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
-    for k, s in enumerate(status):
-        i, j = divmod(k, len(cols))
+    n = len(cols)
+    cells: list[list[object]] = [[None] * n for _ in rows]
+    hides: list[list[bool]] = [[False] * n for _ in rows]
+    for k, s in enumerate(status.tolist()):
+        i, j = divmod(k, n)
         if s == _VISIBLE:
-            display.iat[i, j] = rule.shown(counts[i][j])
+            cells[i][j] = rule.shown(counts[i][j])
         else:
-            display.iat[i, j] = rule.marker if s == _PRIMARY else rule.secondary_marker
-            mask.iat[i, j] = True
+            cells[i][j] = rule.marker if s == _PRIMARY else rule.secondary_marker
+            hides[i][j] = True
+    columns = table.columns
     if shares:
         base_row = share_base_row if share_base_row is not None else total_row
-        if base_row is not None and base_row not in table.index:
+        if base_row is not None and base_row not in grid.row_at:
             raise InputError(None, Problem("missing-total", f'table "{name}" has no row "{base_row}"'))
-        _add_shares(display, mask, shares, base_row, rule, name, log, withheld)
+        for share, (values, hidden_share) in _shares(
+            grid, cells, hides, shares, base_row, rule, name, log, withheld
+        ).items():
+            columns = columns.insert(len(columns), share)  # as display[share] = ... would label it
+            for i, (v, h) in enumerate(zip(values, hidden_share, strict=True)):
+                cells[i].append(v)
+                hides[i].append(h)
+    display = pd.DataFrame(_object_array(cells), index=table.index, columns=columns, dtype=object)
+    mask = pd.DataFrame(np.array(hides, dtype=bool), index=table.index, columns=columns)
     return Disclosed(display=display, suppressed=mask, log=log, rule=rule, withheld=withheld)
+
+
+def _object_array(cells: list[list[object]]) -> np.ndarray:
+    """Cells as a 2-D object array, each cell kept as the Python object it is (no numpy conversion)."""
+    out = np.empty((len(cells), len(cells[0]) if cells else 0), dtype=object)
+    for i, row in enumerate(cells):
+        for j, v in enumerate(row):
+            out[i, j] = v
+    return out
 
 
 def _derivable(known: set[int], grid: _Grid, status: np.ndarray) -> set[int]:
@@ -345,15 +366,6 @@ def _derivable(known: set[int], grid: _Grid, status: np.ndarray) -> set[int]:
                 known.add(unknown[0])
                 changed = True
     return known
-
-
-def _cell_index(table: pd.DataFrame, cell: tuple[Hashable, Hashable], name: str) -> int:
-    r, c = cell
-    if r not in table.index or c not in table.columns:
-        raise InputError(
-            None, Problem("missing-cell", f'table "{name}" has no cell at row "{r}", column "{c}"')
-        )
-    return list(table.index).index(r) * len(table.columns) + list(table.columns).index(c)
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -389,10 +401,11 @@ def _validate(
     if problems:
         raise InputError(None, problems)
     counts: list[list[int]] = []
+    cells = table.to_numpy(dtype=object)  # the cells as Python objects, read once
     for i, label in enumerate(table.index):
         row: list[int] = []
         for j, col in enumerate(table.columns):
-            v = table.iat[i, j]
+            v = cells[i, j]
             c = _as_count(v)
             if c is None:
                 problems.append(
@@ -474,9 +487,21 @@ class _Grid:
             self.matrix[r, list(line.cells)] = 1.0
             self.matrix[r, line.total] = -1.0
 
+        self.row_at = {label: i for i, label in enumerate(self.rows)}
+        self.col_at = {label: j for j, label in enumerate(self.cols)}
+
     def where(self, k: int) -> tuple[str, str]:
         i, j = divmod(k, len(self.cols))
         return str(self.rows[i]), str(self.cols[j])
+
+    def index(self, cell: tuple[Hashable, Hashable], name: str) -> int:
+        """The flat position of a (row label, column label) cell."""
+        r, c = cell
+        if r not in self.row_at or c not in self.col_at:
+            raise InputError(
+                None, Problem("missing-cell", f'table "{name}" has no cell at row "{r}", column "{c}"')
+            )
+        return self.row_at[r] * len(self.cols) + self.col_at[c]
 
 
 def _lines(
@@ -500,22 +525,23 @@ def _lines(
 
 
 def _margin_lines(
-    table: pd.DataFrame, counts: list[list[int]], margins: Sequence[Margin], name: str
+    rows: list[Hashable], cols: list[Hashable], counts: list[list[int]], margins: Sequence[Margin], name: str
 ) -> list[_Line]:
     """Equations from explicit margins; each must name cells of the table and add up."""
-    rows, cols = list(table.index), list(table.columns)
     n = len(cols)
+    row_at = {label: i for i, label in enumerate(rows)}
+    col_at = {label: j for j, label in enumerate(cols)}
     problems: list[Problem] = []
     lines: list[_Line] = []
 
     def position(cell: tuple[Hashable, Hashable]) -> int | None:
         r, c = cell
-        if r not in table.index or c not in table.columns:
+        if r not in row_at or c not in col_at:
             problems.append(
                 Problem("missing-cell", f'table "{name}" has no cell at row "{r}", column "{c}" for a margin')
             )
             return None
-        return rows.index(r) * n + cols.index(c)
+        return row_at[r] * n + col_at[c]
 
     for m in margins:
         total = position(m.total)
@@ -705,22 +731,24 @@ def _determined(grid: _Grid, status: np.ndarray) -> list[int]:
 # --- shares ------------------------------------------------------------------------------------------
 
 
-def _add_shares(
-    display: pd.DataFrame,
-    mask: pd.DataFrame,
+def _shares(
+    grid: _Grid,
+    cells: list[list[object]],
+    hides: list[list[bool]],
     shares: Mapping[str, tuple[Hashable, Hashable | None]],
     total_row: Hashable | None,
     rule: Rule,
     name: str,
     log: list[SuppressionEntry],
     withheld: bool,
-) -> None:
+) -> dict[str, tuple[list[object], list[bool]]]:
+    """Each share column's values and hidden flags, from the published cells and which are hidden."""
     problems = []
     for share, (num, den) in shares.items():
-        if share in display.columns:
+        if share in grid.col_at:
             problems.append(Problem("duplicate-column", f'table "{name}" already has a column "{share}"'))
         for col in (num, den):
-            if col is not None and col not in display.columns:
+            if col is not None and col not in grid.col_at:
                 problems.append(
                     Problem("missing-column", f'table "{name}" has no column "{col}" for share "{share}"')
                 )
@@ -733,23 +761,22 @@ def _add_shares(
             )
     if problems:
         raise InputError(None, problems)
-    # Plain dicts, read cell by cell below: DataFrame.at costs microseconds a lookup.
-    masked = {c: mask[c].to_dict() for c in mask.columns}
-    shown = {c: display[c].to_dict() for c in display.columns}
+    out: dict[str, tuple[list[object], list[bool]]] = {}
     for share, (num, den) in shares.items():
         values: list[object] = []
         hidden: list[bool] = []
-        for label in display.index:
-            den_label, den_col = (label, den) if den is not None else (total_row, num)
+        nj = grid.col_at[num]
+        for i, label in enumerate(grid.rows):
+            di, dj = (i, grid.col_at[den]) if den is not None else (grid.row_at[total_row], nj)
             if withheld:
                 reason = next(e.reason for e in log if e.kind == "withheld")
-            elif masked[num][label]:
+            elif hides[i][nj]:
                 reason = "share of suppressed count"
-            elif masked[den_col][den_label]:
+            elif hides[di][dj]:
                 reason = "share with suppressed denominator"
             else:
-                d = shown[den_col][den_label]
-                values.append(None if d == 0 else shown[num][label] / d)
+                d = cells[di][dj]
+                values.append(None if d == 0 else cells[i][nj] / d)  # type: ignore[operator]
                 hidden.append(False)
                 continue
             values.append(rule.share_marker)
@@ -757,5 +784,5 @@ def _add_shares(
             log.append(
                 SuppressionEntry(name, str(label), str(share), "withheld" if withheld else "share", reason)
             )
-        display[share] = pd.Series(values, index=display.index, dtype=object)
-        mask[share] = hidden
+        out[share] = (values, hidden)
+    return out

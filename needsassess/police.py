@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import operator
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -309,7 +310,7 @@ def read_incidents(
     for name, (header_text, j) in used.items():
         if name == "incident_ref":
             continue  # read below, only to find repeated rows
-        raw = [r[j] for r in data]
+        raw = list(map(operator.itemgetter(j), data))
         frame[name] = _read_column(name, raw, rows, header_text, custom_codes.get(name, {}), problems, digest)
     if problems:
         raise grid.error(problems)
@@ -501,17 +502,21 @@ def _read_column(
     """Read one column by its distinct values; bad cells become Problems naming row and column."""
     import pandas as pd
 
-    cache: dict[tuple[type, Any], tuple[Any, str | None]] = {}
-    values: list[Any] = []
-    for value, rownum in zip(raw, rows, strict=True):
-        token = (type(value), value)
-        if token not in cache:
-            cache[token] = _read_cell(name, value, custom, digest)
-        parsed, problem = cache[token]
-        if problem is not None:
-            problems.append(Problem(_slug(name, problem), problem, rownum, header))
-            parsed = None
-        values.append(parsed)
+    # 1, 1.0 and True are different cells, so a cell is its type and value; in a column of one type
+    # (the usual case) the value alone tells cells apart
+    one_type = len(set(map(type, raw))) <= 1
+    tokens: list[Any] = raw if one_type else list(zip(map(type, raw), raw, strict=True))
+    cache = {
+        token: _read_cell(name, token if one_type else token[1], custom, digest)
+        for token in dict.fromkeys(tokens)
+    }
+    bad = {token: problem for token, (_parsed, problem) in cache.items() if problem is not None}
+    if bad:
+        for token, rownum in zip(tokens, rows, strict=True):
+            if token in bad:
+                problems.append(Problem(_slug(name, bad[token]), bad[token], rownum, header))
+    read = {token: None if token in bad else parsed for token, (parsed, _problem) in cache.items()}
+    values = list(map(read.__getitem__, tokens))
     if name == "date":
         return pd.to_datetime(pd.Series(values, dtype="object"), errors="raise").astype("datetime64[ns]")
     if name in ("victim_age", "perpetrator_age", "children_count"):

@@ -31,6 +31,8 @@ from needsassess.report.model import Chart, Note, Sheet, Table
 NOT_AVAILABLE = "[x]"
 TITLE_FONT = Font(bold=True, size=15)
 HEADING_FONT = Font(bold=True, size=12)
+HEADER_FONT = Font(bold=True)
+RIGHT = Alignment(horizontal="right")  # styles are shared by value, so one instance serves every cell
 MAX_WIDTH = 60
 
 
@@ -209,27 +211,38 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
 
 def _write_frame(ws: Worksheet, table: Table, header_row: int, widths: dict[int, float]) -> None:
     frame = table.frame
-    for j, column in enumerate(frame.columns, 1):
-        _text(ws.cell(row=header_row, column=j), str(column)).font = Font(bold=True)
+    columns = list(frame.columns)
+    for j, column in enumerate(columns, 1):
+        _text(ws.cell(row=header_row, column=j), str(column)).font = HEADER_FONT
         widths[j] = max(widths.get(j, 0), min(len(str(column)) + 2, 40))
     if frame.empty:
         ws.cell(row=header_row + 1, column=1, value="No data")
         return
-    for i, values in enumerate(frame.itertuples(index=False, name=None), 1):
+    formats = [table.formats.get(column) for column in columns]
+    data = [_column_values(frame.iloc[:, k]) for k in range(len(columns))]
+    for i, values in enumerate(zip(*data, strict=True), 1):
         r = header_row + i
-        for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), 1):
+        for j, (fmt, value) in enumerate(zip(formats, values, strict=True), 1):
             cell = ws.cell(row=r, column=j)
             _set_value(cell, value)
-            fmt = table.formats.get(column)
             if cell.value == NOT_AVAILABLE or (fmt and isinstance(cell.value, str)):
                 # "[x]", and markers such as "<5" or "*" in a column of numbers, line up with the numbers
-                cell.alignment = Alignment(horizontal="right")
+                cell.alignment = RIGHT
             if fmt and isinstance(cell.value, int | float):
                 cell.number_format = fmt
             widths[j] = max(widths.get(j, 0), len(_display(value)) + 2)
     for column, width in table.widths.items():
         if column in frame.columns:
-            widths[list(frame.columns).index(column) + 1] = width
+            widths[columns.index(column) + 1] = width
+
+
+def _column_values(column: Any) -> list[Any]:
+    """A column's values as iterating it gives them; text columns read in one step, not cell by cell."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.StringDtype):
+        return list(column.to_numpy(dtype=object, na_value=column.dtype.na_value))
+    return list(column)
 
 
 def _display(value: Any) -> str:
