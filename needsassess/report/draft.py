@@ -253,10 +253,14 @@ def status_line(context: DraftContext) -> str:
 
 
 def write_markdown(
-    context: DraftContext, path: Path, templates: Path | None = None, force: bool = False
+    context: DraftContext,
+    path: Path,
+    templates: Path | None = None,
+    force: bool = False,
+    markdown: str | None = None,
 ) -> list[Path]:
     """The draft as Markdown, with its charts as PNG files in <name>_charts/ beside it."""
-    text = render_markdown(context, templates)
+    text = markdown if markdown is not None else render_markdown(context, templates)
     folder = f"{path.stem}_charts"
     used = [cid for cid in context.charts if f"]({CHART_SCHEME}{cid})" in text]
     for cid in used:
@@ -273,9 +277,9 @@ def _write_png(path: Path, png: bytes, force: bool) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_bytes(png), force)
 
 
-def render_html(context: DraftContext, templates: Path | None = None) -> str:
+def render_html(context: DraftContext, templates: Path | None = None, markdown: str | None = None) -> str:
     """A standalone HTML page: charts embedded as data: URIs, print styles inline, nothing fetched."""
-    body = markdown_parser().render(render_markdown(context, templates))
+    body = markdown_parser().render(markdown if markdown is not None else render_markdown(context, templates))
     for cid, image in context.charts.items():
         uri = "data:image/png;base64," + base64.b64encode(image.png).decode("ascii")
         body = body.replace(f'src="{CHART_SCHEME}{cid}"', f'src="{uri}"')
@@ -291,14 +295,22 @@ def render_html(context: DraftContext, templates: Path | None = None) -> str:
 
 
 def write_html(
-    context: DraftContext, path: Path, templates: Path | None = None, force: bool = False
+    context: DraftContext,
+    path: Path,
+    templates: Path | None = None,
+    force: bool = False,
+    markdown: str | None = None,
 ) -> list[Path]:
-    text = render_html(context, templates)
+    text = render_html(context, templates, markdown)
     return [write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)]
 
 
 def write_docx(
-    context: DraftContext, path: Path, templates: Path | None = None, force: bool = False
+    context: DraftContext,
+    path: Path,
+    templates: Path | None = None,
+    force: bool = False,
+    markdown: str | None = None,
 ) -> list[Path]:
     """The draft as a Word document built on the Word template (the user's, if their folder has one)."""
     template = templates_dir() / WORD_TEMPLATE
@@ -306,7 +318,7 @@ def write_docx(
         template = templates / WORD_TEMPLATE
     from needsassess.report.word import write_word
 
-    text = render_markdown(context, templates)
+    text = markdown if markdown is not None else render_markdown(context, templates)
     return [write_atomic(path, lambda tmp: write_word(context, text, template, tmp), force)]
 
 
@@ -330,7 +342,9 @@ def write_drafts(
 ) -> list[Path]:
     """Write the draft in each of options.formats, as <stem>.md, <stem>.html and <stem>.docx."""
     context = build_context(assessment, options)
+    markdown = render_markdown(context, options.templates_dir)  # once, for every format
     written: list[Path] = []
     for fmt in options.formats:
-        written += WRITERS_BY_FORMAT[fmt](context, stem.with_suffix(f".{fmt}"), options.templates_dir, force)
+        path = stem.with_suffix(f".{fmt}")
+        written += WRITERS_BY_FORMAT[fmt](context, path, options.templates_dir, force, markdown)
     return written

@@ -242,20 +242,20 @@ class _DocxWriter:
         table.autofit = False
         for c, column in enumerate(table.columns):
             column.width = widths[c]
-        for r, row in enumerate(rows):
+        for r, (row, table_row) in enumerate(zip(rows, table.rows, strict=True)):
+            cells = table_row.cells  # once a row: table.cell(r, c) walks the whole table each call
             for c, (children, right) in enumerate(row):
-                cell = table.cell(r, c)
+                cell = cells[c]
                 cell.width = widths[c]
                 paragraph = cell.paragraphs[0]
                 self._inline(paragraph, children)
                 if right:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            tr_pr = table_row._tr.get_or_add_trPr()
             keep = OxmlElement("w:cantSplit")  # a row is never split across two pages
             keep.set(qn("w:val"), "true")
             tr_pr.append(keep)
             if r < header_rows:  # repeat the header row on each page
-                tr_pr = table.rows[r]._tr.get_or_add_trPr()
                 header = OxmlElement("w:tblHeader")
                 header.set(qn("w:val"), "true")
                 tr_pr.append(header)
