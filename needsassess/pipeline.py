@@ -44,6 +44,7 @@ from needsassess.packs import MAX_AGE, Kind, Pack, load_pack
 from needsassess.population import Population, population_in_ages, read_population, select_area
 from needsassess.prevalence import PrevalenceResult, estimate_prevalence
 from needsassess.rounding import parse_rounding
+from needsassess.tables import prefetch
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -713,9 +714,25 @@ STAGES: list[Stage] = [
 def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
     """Run every stage in order and return the result; nothing is written."""
     assessment = Assessment(config=config, created=datetime.now(UTC))
-    for stage in stages or STAGES:
-        stage(assessment)
+    with prefetch(_large_inputs(config)):
+        for stage in stages or STAGES:
+            stage(assessment)
     return assessment
+
+
+def _large_inputs(config: AssessmentConfig) -> list[tuple[Path, str | int | None]]:
+    """Sheets worth reading in the background from the start: the police extract, often the largest
+    input, is read while the population, cost, agency and profile stages run."""
+    from needsassess.police import police_options
+
+    section = config.section("police")
+    if not section or section.get("enabled", True) is False:
+        return []
+    try:
+        options = police_options(section, config.resolve)
+    except Exception:  # the police stage reports a bad [police] section, in its turn
+        return []
+    return [(options.file, options.sheet)]
 
 
 def write_workbook_file(assessment: Assessment, path: Path, force: bool = False) -> Path:
@@ -748,25 +765,6 @@ def write_profile_summary(
     return published
 
 
-# Writers run by `needsassess run`, each given (assessment, out_dir, force) and returning the paths written.
-Writer = Callable[[Assessment, Path, bool], list[Path]]
-
-
-def _workbook_writer(assessment: Assessment, out_dir: Path, force: bool) -> list[Path]:
-    path = out_dir / f"{_slug(assessment.area_name)}_needs_assessment.xlsx"
-    return [write_workbook_file(assessment, path, force)]
-
-
-def _draft_writer(assessment: Assessment, out_dir: Path, force: bool) -> list[Path]:
-    """The strategy draft in each format of [draft] formats (Markdown, HTML and Word by default)."""
-    from needsassess.report.draft import DraftOptions, write_drafts
-
-    options = DraftOptions.from_config(assessment.config)
-    if not options.enabled:
-        return []
-    return write_drafts(assessment, options, out_dir / f"{_slug(assessment.area_name)}_draft", force)
-
-
 def _merged_clients_writer(assessment: Assessment, out_dir: Path, force: bool) -> list[Path]:
     """[clients] merged = "clients.parquet": the merged pseudonymised client table, beside the workbook."""
     from needsassess.report.clients import write_merged
@@ -777,23 +775,26 @@ def _merged_clients_writer(assessment: Assessment, out_dir: Path, force: bool) -
     return [write_merged(assessment.agencies.clients, out_dir / str(name), force)]
 
 
-WRITERS: list[Writer] = [_workbook_writer, _merged_clients_writer, _draft_writer]
-
-
 def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) -> list[Path]:
-    """Check every output can be written, then write them all and the manifest into out_dir."""
-    from needsassess.report.draft import DraftOptions
+    """Check every output can be written, then write them all and the manifest into out_dir: the workbook,
+    the merged client table if asked for, and the draft in each format of [draft] formats."""
+    from needsassess.report.draft import DraftOptions, build_context, write_context
 
-    DraftOptions.from_config(assessment.config)  # a bad [draft] section fails before anything is written
+    options = DraftOptions.from_config(assessment.config)  # a bad [draft] fails before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / "manifest.json"
     if manifest_path.exists() and not force:
         raise OutputError(
             f"{out_dir} already holds an assessment ({manifest_path.name}); use --force to overwrite it"
         )
-    written: list[Path] = []
-    for writer in WRITERS:
-        written += writer(assessment, out_dir, force)
+    slug = _slug(assessment.area_name)
+    # The draft's values first: its charts are drawn (in a second process, under charts.drawn_in_background)
+    # while the workbook is written.
+    context = build_context(assessment, options) if options.enabled else None
+    written = [write_workbook_file(assessment, out_dir / f"{slug}_needs_assessment.xlsx", force)]
+    written += _merged_clients_writer(assessment, out_dir, force)
+    if context is not None:
+        written += write_context(context, options, out_dir / f"{slug}_draft", force)
     manifest_path = out_dir / "manifest.json"
     # default=str: TOML dates in the settings (such as [clients] as_of) are written as ISO text.
     manifest = json.dumps(build_manifest(assessment, written), indent=2, default=str)

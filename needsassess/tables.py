@@ -7,10 +7,12 @@ goes through python-calamine (Rust), which is many times faster than openpyxl fo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,9 +61,52 @@ def list_sheets(path: Path) -> list[str]:
     return _open_workbook(path).sheet_names
 
 
+# Sheets being read in the background by prefetch(), by (resolved path, sheet); read_grid takes them from here.
+_PREFETCHED: dict[tuple[Path, str | int | None], Future[Grid]] = {}
+
+
+@contextlib.contextmanager
+def prefetch(sheets: Iterable[tuple[Path, str | int | None]]) -> Iterator[None]:
+    """Read these spreadsheet sheets in a background thread while other work goes on.
+
+    calamine parses without holding the GIL, so on a machine with two cores a large extract is read while
+    the stages before it run, and read_grid then hands over the grid it already has. A sheet that cannot
+    be read raises its InputError where read_grid is called, as it would without prefetching.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    wanted = [
+        (Path(path), sheet)
+        for path, sheet in sheets
+        if Path(path).suffix.lower() in SPREADSHEET_SUFFIXES and Path(path).is_file()
+    ]
+    if not wanted:
+        yield
+        return
+    keys = [(path.resolve(), sheet) for path, sheet in wanted]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="needsassess-prefetch") as pool:
+        for key, (path, sheet) in zip(keys, wanted, strict=True):
+            _PREFETCHED[key] = pool.submit(_read_grid, path, sheet, None)
+        try:
+            yield
+        finally:
+            for key in keys:
+                future = _PREFETCHED.pop(key, None)
+                if future is not None:
+                    future.cancel()
+
+
 def read_grid(path: str | Path, sheet: str | int | None = None, encoding: str | None = None) -> Grid:
     """Read one sheet (by name or 0-based index; default the first) of any supported file as a Grid."""
     path = Path(path)
+    if _PREFETCHED and path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        future = _PREFETCHED.pop((path.resolve(), sheet), None)
+        if future is not None:
+            return future.result()
+    return _read_grid(path, sheet, encoding)
+
+
+def _read_grid(path: Path, sheet: str | int | None, encoding: str | None) -> Grid:
     if not path.exists():
         raise InputError(path, Problem("missing-file", f"file not found: {path}"))
     suffix = path.suffix.lower()

@@ -94,3 +94,40 @@ def test_merged_parquet_reads_back_smaller_than_csv(tmp_path) -> None:
     back = pd.read_parquet(tmp_path / "m.parquet")
     pd.testing.assert_frame_equal(back, frame, check_dtype=False)
     assert (tmp_path / "m.parquet").stat().st_size < (tmp_path / "m.csv").stat().st_size
+
+
+def test_prefetched_sheets_are_the_grids_read_grid_gives(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    from needsassess import tables
+
+    path = tmp_path / "extract.xlsx"
+    book = Workbook()
+    book.active.title = "First"
+    book.active.append(["not this one"])
+    sheet = book.create_sheet("DA Incidents")
+    sheet.append(["Title row"])
+    sheet.append(["Date", "Victim ref", "Crime?"])
+    sheet.append([dt.date(2015, 4, 2), "V1", "Y"])
+    book.save(path)
+    plain = tables.read_grid(path, "DA Incidents")
+    with tables.prefetch([(path, "DA Incidents"), (tmp_path / "missing.xlsx", None)]):
+        fetched = tables.read_grid(tmp_path / "." / "extract.xlsx", "DA Incidents")  # the same file
+        assert not tables._PREFETCHED  # handed over once, not kept
+        again = tables.read_grid(path, "DA Incidents")  # read afresh
+    assert fetched.rows == plain.rows == again.rows and fetched.sheet == "DA Incidents"
+    assert not tables._PREFETCHED
+
+
+def test_a_prefetched_sheet_that_cannot_be_read_fails_where_it_is_used(tmp_path) -> None:
+    import pytest
+
+    from needsassess import tables
+    from needsassess.errors import InputError
+
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"not a zip file")
+    with tables.prefetch([(path, None)]):
+        with pytest.raises(InputError, match="cannot open as a spreadsheet"):
+            tables.read_grid(path)
+    assert not tables._PREFETCHED
