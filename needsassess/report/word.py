@@ -60,7 +60,7 @@ class _DocxWriter:
         for child in list(body):
             if not child.tag.endswith("}sectPr"):
                 body.remove(child)
-        self.styles = {s.name for s in self.doc.styles}
+        self.styles = {s.name: s for s in self.doc.styles}
         self.list_indent = self._list_indent()
         self._header()
         self._properties()
@@ -84,8 +84,12 @@ class _DocxWriter:
         page, left, right = s.page_width or Cm(21.0), s.left_margin or Cm(2.3), s.right_margin or Cm(2.3)
         return int(page - left - right)
 
-    def _style(self, name: str, fallback: str = "Normal") -> str:
-        return name if name in self.styles else fallback
+    def _style(self, name: str, fallback: str = "Normal") -> Any:
+        """The template's style object (python-docx looks a style up by name on every paragraph otherwise)."""
+        for candidate in (name, fallback):
+            if candidate in self.styles:
+                return self.styles[candidate]
+        return fallback
 
     def _header(self) -> None:
         line = status_line(self.context)

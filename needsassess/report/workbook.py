@@ -219,7 +219,7 @@ def _write_frame(ws: Worksheet, table: Table, header_row: int, widths: dict[int,
         ws.cell(row=header_row + 1, column=1, value="No data")
         return
     formats = [table.formats.get(column) for column in columns]
-    data = [_column_values(frame.iloc[:, k]) for k in range(len(columns))]
+    data = [_column_values(column) for _name, column in frame.items()]
     for i, values in enumerate(zip(*data, strict=True), 1):
         r = header_row + i
         for j, (fmt, value) in enumerate(zip(formats, values, strict=True), 1):
