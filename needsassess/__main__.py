@@ -1,3 +1,4 @@
 from needsassess.cli import app
 
-app(prog_name="needsassess")
+if __name__ == "__main__":  # not when a worker process (charts) imports it as __mp_main__
+    app(prog_name="needsassess")

@@ -407,12 +407,14 @@ def run(
     """
     from needsassess.config import load_config
     from needsassess.pipeline import run_assessment, summary_lines, write_outputs
+    from needsassess.report.charts import drawn_in_background
     from needsassess.report.terminal import print_lines
 
     config = load_config(assessment)
     config.offline, config.cache_dir = offline, cache
-    result = run_assessment(config)
-    written = write_outputs(result, output or config.output_dir, force)
+    with drawn_in_background():
+        result = run_assessment(config)
+        written = write_outputs(result, output or config.output_dir, force)
     print_lines(summary_lines(result) + ["Wrote:"] + [f"  {p}" for p in written])
 
 
@@ -489,6 +491,7 @@ def draft(
     """
     from needsassess.config import load_config
     from needsassess.pipeline import run_assessment
+    from needsassess.report.charts import drawn_in_background
     from needsassess.report.draft import FORMATS, DraftOptions, check_sections, write_draft
 
     if output.suffix.lower().lstrip(".") not in FORMATS:
@@ -503,7 +506,8 @@ def draft(
     options.templates_dir = templates or options.templates_dir
     options.consultation = options.consultation if consultation is None else consultation
     options.version = draft_version or options.version
-    written = write_draft(run_assessment(config), options, output, force)
+    with drawn_in_background():
+        written = write_draft(run_assessment(config), options, output, force)
     typer.echo("Wrote " + ", ".join(str(p) for p in written))
 
 

@@ -66,3 +66,38 @@ def test_importing_charts_does_not_import_matplotlib() -> None:
     code = "import sys, needsassess.report.charts; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_charts_drawn_in_a_second_process_are_the_same_bytes() -> None:
+    # drawn_in_background only starts a process when matplotlib is not loaded yet, as in a fresh
+    # `needsassess run`; so this runs in a fresh interpreter
+    code = """
+import sys
+from needsassess.phrasing import money_phrase
+from needsassess.report import charts
+
+args = ("cost", "Cost by category", ["Police", "Health"], {"Cost": [2_072_514, 93_100]})
+with charts.drawn_in_background():
+    assert charts._DRAWER is not None
+    pending = charts.bar_chart(*args, fmt=money_phrase)
+    unsendable = charts.bar_chart(*args, fmt=lambda v: f"{v:.0f}")  # a lambda cannot be sent: drawn here
+    assert not isinstance(pending.drawing, bytes) and isinstance(unsendable.drawing, bytes)
+    background = pending.png
+assert charts._DRAWER is None
+here = charts.bar_chart(*args, fmt=money_phrase)
+assert isinstance(here.drawing, bytes)
+print(background == here.png, background[:8] == b"\\x89PNG\\r\\n\\x1a\\n")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]
+
+
+def test_no_second_process_where_matplotlib_is_already_loaded() -> None:
+    import matplotlib  # noqa: F401
+
+    from needsassess.report import charts
+
+    with charts.drawn_in_background():
+        assert charts._DRAWER is None
+        assert isinstance(bar_chart("x", "Here", ["a"], {"n": [1]}).drawing, bytes)

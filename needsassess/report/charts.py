@@ -6,13 +6,21 @@ that states the same values in words, so a reader of the alt text misses nothing
 
 matplotlib is imported inside the drawing function, on the Agg backend, and figures are built without
 pyplot, so nothing global is touched and `needsassess --help` stays fast.
+
+Drawing is the slowest part of a draft (importing matplotlib alone takes most of a second), so
+`needsassess run` draws in a second process (drawn_in_background) while it goes on with the workbook and
+the text; a chart's PNG is waited for only when a writer needs it. The bytes are the same either way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import pickle
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
 from typing import Any
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale print.
@@ -22,16 +30,75 @@ WIDTH_IN, DPI = 6.5, 150
 
 @dataclass(frozen=True)
 class ChartImage:
-    """A drawn chart: an id the templates refer to, a title, alt text and the PNG bytes."""
+    """A chart: an id the templates refer to, a title, alt text and its PNG (drawn, or being drawn)."""
 
     id: str
     title: str
     alt: str
-    png: bytes
+    drawing: bytes | Future[bytes] = field(repr=False, compare=False)
+
+    @property
+    def png(self) -> bytes:
+        if isinstance(self.drawing, bytes):
+            return self.drawing
+        return self.drawing.result()
 
     @property
     def filename(self) -> str:
         return f"{self.id}.png"
+
+
+# The process drawing charts while drawn_in_background() is active; None draws them here, when asked.
+_DRAWER: Executor | None = None
+
+
+@contextlib.contextmanager
+def drawn_in_background() -> Iterator[None]:
+    """Draw the charts made inside this block in a second process, started now so that it has imported
+    matplotlib by the time the first chart is asked for.
+
+    Worth it only where matplotlib is not loaded yet and there is a second core; otherwise, or if the
+    process cannot be started, charts are drawn here as before.
+    """
+    global _DRAWER
+    import os
+
+    if _DRAWER is not None or "matplotlib" in sys.modules or (os.cpu_count() or 1) < 2:
+        yield
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(_import_matplotlib)
+    except (OSError, RuntimeError):  # no processes here (a sandbox, a frozen app): draw in this one
+        yield
+        return
+    _DRAWER = pool
+    try:
+        yield
+    finally:
+        _DRAWER = None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _import_matplotlib() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+
+def _chart(chart_id: str, title: str, alt: str, draw: Callable[..., bytes], *args: Any) -> ChartImage:
+    """A chart whose PNG is drawn by draw(*args): in the background process if one is running and the
+    arguments can be sent to it (module-level formatters can; a lambda cannot), else here and now."""
+    if _DRAWER is not None:
+        try:
+            pickle.dumps(args)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            pass
+        else:
+            return ChartImage(chart_id, title, alt, _DRAWER.submit(draw, *args))
+    return ChartImage(chart_id, title, alt, draw(*args))
 
 
 Formatter = Callable[[float], str]
@@ -108,6 +175,19 @@ def bar_chart(
     `fmt` writes each value on its bar and in the alt text (e.g. phrasing.money_phrase, so the chart
     says "£2.07 million" as the text does); `axis_fmt` labels the axis (default: `fmt`).
     """
+    alt = f"{kind}: {title}. {_listing(categories, series, fmt)}."
+    draw_args = (title, list(categories), {k: list(v) for k, v in series.items()}, axis_label, fmt, axis_fmt)
+    return _chart(chart_id, title, alt, _draw_bar, *draw_args)
+
+
+def _draw_bar(
+    title: str,
+    categories: list[str],
+    series: dict[str, list[float | None]],
+    axis_label: str,
+    fmt: Formatter,
+    axis_fmt: Formatter | None,
+) -> bytes:
     from matplotlib.ticker import FuncFormatter
 
     figure, ax = _figure(len(categories) * max(1, len(series)))
@@ -133,8 +213,7 @@ def bar_chart(
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
     figure.suptitle(_wrap(title, 85), fontsize=10, x=0.01, ha="left")
-    alt = f"{kind}: {title}. {_listing(categories, series, fmt)}."
-    return ChartImage(chart_id, title, alt, _png(figure))
+    return _png(figure)
 
 
 def line_chart(
@@ -146,6 +225,14 @@ def line_chart(
     axis_label: str = "",
 ) -> ChartImage:
     """A line per series over periods (months, years); every value listed in the alt text."""
+    alt = f"Line chart: {title}. {_trend_listing(periods, series)}."
+    draw_args = (title, list(periods), {k: list(v) for k, v in series.items()}, axis_label)
+    return _chart(chart_id, title, alt, _draw_line, *draw_args)
+
+
+def _draw_line(
+    title: str, periods: list[str], series: dict[str, list[float | None]], axis_label: str
+) -> bytes:
     from matplotlib.ticker import FuncFormatter
 
     figure, ax = _figure(6)
@@ -170,8 +257,7 @@ def line_chart(
     if len(series) > 1:
         ax.legend(fontsize=8, frameon=False)
     figure.suptitle(_wrap(title, 85), fontsize=10, x=0.01, ha="left")
-    alt = f"Line chart: {title}. {_trend_listing(periods, series)}."
-    return ChartImage(chart_id, title, alt, _png(figure))
+    return _png(figure)
 
 
 def funnel_chart(chart_id: str, title: str, stages: Sequence[str], values: Sequence[float]) -> ChartImage:

@@ -56,6 +56,7 @@ __all__ = [
     "render_markdown",
     "render_section",
     "section_ids",
+    "write_context",
     "write_draft",
     "write_drafts",
 ]
@@ -341,7 +342,13 @@ def write_drafts(
     assessment: Assessment, options: DraftOptions, stem: Path, force: bool = False
 ) -> list[Path]:
     """Write the draft in each of options.formats, as <stem>.md, <stem>.html and <stem>.docx."""
-    context = build_context(assessment, options)
+    return write_context(build_context(assessment, options), options, stem, force)
+
+
+def write_context(
+    context: DraftContext, options: DraftOptions, stem: Path, force: bool = False
+) -> list[Path]:
+    """Write a built draft in each of options.formats (its charts are waited for only here)."""
     markdown = render_markdown(context, options.templates_dir)  # once, for every format
     written: list[Path] = []
     for fmt in options.formats:
