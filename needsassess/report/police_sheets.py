@@ -553,90 +553,96 @@ def _wards_table(result: PoliceResult, rule: Rule, source: str) -> Table:
 
 
 def _most_deprived_table(result: PoliceResult, rule: Rule, source: str) -> Table:
-    import pandas as pd
-
     top = result.most_deprived
     assert top is not None
-    t = top.set_index("group")
-    display, hidden = _disclose(
-        t[["incidents", "crimes"]].astype("int64"), rule, "police_most_deprived", total_row="Total"
-    )
-    total, hide_share = _share_of_total(t["incidents"], display["incidents"], hidden["incidents"])
-    units = f"{result.deprivation_level.capitalize() if result.deprivation_level == 'ward' else 'LSOA'}s"
-    frame = pd.DataFrame(
-        {
-            "Group": list(t.index),
-            units: list(t["units"]),
-            "Population": _plain(t["population"], whole=True),
-            "Incidents and crimes": list(display["incidents"]),
-            "Share of incidents (%)": _masked(
-                t["share_pct"], hide_share, rule, t["incidents"], display["incidents"], total
-            ),
-            "Incidents per 1,000": _masked(
-                t["per_1000"], hidden["incidents"], rule, t["incidents"], display["incidents"]
-            ),
-        }
-    )
-    return Table(
-        "police_most_deprived",
-        f"Incidents in the most deprived {units.lower()}, {result.area_name}, {result.current.label}",
-        frame,
-        source + f"; deprivation: {result.deprivation_basis}",
-        notes=[
-            f"{units} are ordered by deprivation (IMD score, else rank, else decile) within {result.area_name}. "
-            "Population is of the ages the deprivation table gives (16+ where it has them)."
-        ],
-        formats={
-            "Population": COUNT,
-            "Incidents and crimes": COUNT,
-            "Share of incidents (%)": RATE,
-            "Incidents per 1,000": RATE,
-        },
+    units = _units(result)
+    return _deprivation_groups_table(
+        result,
+        rule,
+        source,
+        top.set_index("group"),
+        name="police_most_deprived",
+        label="Group",
+        title=f"Incidents in the most deprived {units.lower()}, {result.area_name}, {result.current.label}",
+        note=f"{units} are ordered by deprivation (IMD score, else rank, else decile) within {result.area_name}. "
+        "Population is of the ages the deprivation table gives (16+ where it has them).",
+        with_crimes=False,
         widths={"Group": 36},
     )
 
 
 def _deciles_table(result: PoliceResult, rule: Rule, source: str) -> Table:
-    import pandas as pd
-
     dec = result.deciles
     assert dec is not None
-    d = dec.set_index(dec["decile"].astype(str))
+    return _deprivation_groups_table(
+        result,
+        rule,
+        source,
+        dec.set_index(dec["decile"].astype(str)),
+        name="police_deciles",
+        label="Deprivation decile (1 = most deprived)",
+        title=f"Incidents by deprivation decile, {result.area_name}, {result.current.label}",
+        note=f"Deciles: {result.deprivation_basis}. Deciles with no {_units(result).lower()} in the area are "
+        "left out.",
+        with_crimes=True,
+    )
+
+
+def _units(result: PoliceResult) -> str:
+    """What the deprivation table's rows are: "Wards" or "LSOAs"."""
+    return f"{result.deprivation_level.capitalize() if result.deprivation_level == 'ward' else 'LSOA'}s"
+
+
+def _deprivation_groups_table(
+    result: PoliceResult,
+    rule: Rule,
+    source: str,
+    groups: pd.DataFrame,
+    *,
+    name: str,
+    label: str,
+    title: str,
+    note: str,
+    with_crimes: bool,
+    widths: dict[str, float] | None = None,
+) -> Table:
+    """Incidents by groups of wards or LSOAs (the most deprived, deciles), indexed by the group's label,
+    with a total row; counts suppressed, and shares and rates hidden where they would reveal them."""
+    import pandas as pd
+
     display, hidden = _disclose(
-        d[["incidents", "crimes"]].astype("int64"), rule, "police_deciles", total_row="Total"
+        groups[["incidents", "crimes"]].astype("int64"), rule, name, total_row="Total"
     )
-    total, hide_share = _share_of_total(d["incidents"], display["incidents"], hidden["incidents"])
-    units = f"{result.deprivation_level.capitalize() if result.deprivation_level == 'ward' else 'LSOA'}s"
-    frame = pd.DataFrame(
-        {
-            "Deprivation decile (1 = most deprived)": list(d.index),
-            units: list(d["units"]),
-            "Population": _plain(d["population"], whole=True),
-            "Incidents and crimes": list(display["incidents"]),
-            "Crimes": list(display["crimes"]),
-            "Share of incidents (%)": _masked(
-                d["share_pct"], hide_share, rule, d["incidents"], display["incidents"], total
-            ),
-            "Incidents per 1,000": _masked(
-                d["per_1000"], hidden["incidents"], rule, d["incidents"], display["incidents"]
-            ),
-        }
+    total, hide_share = _share_of_total(groups["incidents"], display["incidents"], hidden["incidents"])
+    columns: dict[str, list[Any]] = {
+        label: list(groups.index),
+        _units(result): list(groups["units"]),
+        "Population": _plain(groups["population"], whole=True),
+        "Incidents and crimes": list(display["incidents"]),
+    }
+    if with_crimes:
+        columns["Crimes"] = list(display["crimes"])
+    columns["Share of incidents (%)"] = _masked(
+        groups["share_pct"], hide_share, rule, groups["incidents"], display["incidents"], total
     )
+    columns["Incidents per 1,000"] = _masked(
+        groups["per_1000"], hidden["incidents"], rule, groups["incidents"], display["incidents"]
+    )
+    formats = {
+        "Population": COUNT,
+        "Incidents and crimes": COUNT,
+        "Crimes": COUNT,
+        "Share of incidents (%)": RATE,
+        "Incidents per 1,000": RATE,
+    }
     return Table(
-        "police_deciles",
-        f"Incidents by deprivation decile, {result.area_name}, {result.current.label}",
-        frame,
+        name,
+        title,
+        pd.DataFrame(columns),
         source + f"; deprivation: {result.deprivation_basis}",
-        notes=[
-            f"Deciles: {result.deprivation_basis}. Deciles with no {units.lower()} in the area are left out."
-        ],
-        formats={
-            "Population": COUNT,
-            "Incidents and crimes": COUNT,
-            "Crimes": COUNT,
-            "Share of incidents (%)": RATE,
-            "Incidents per 1,000": RATE,
-        },
+        notes=[note],
+        formats={column: fmt for column, fmt in formats.items() if column in columns},
+        widths=widths or {},
     )
 
 
