@@ -21,6 +21,9 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "samples"))
+from generate_agencies import IDVA_HEADERS  # noqa: E402  (the sample's IDVA layout, at scale)
+
 DATA = HERE / "_data"
 SEED = 20160401
 FILES = 10
@@ -255,30 +258,7 @@ def _outreach(rng: np.random.Generator, who: np.ndarray, pool: dict, n: int, ind
 
 def _idva(rng: np.random.Generator, who: np.ndarray, pool: dict, n: int, index: int):
     title = [[f"IDVA service {index}: cases opened 2015/16"], []]
-    headers = [
-        "Case ID",
-        "Client Name",
-        "D.O.B.",
-        "Sex (M/F)",
-        "Ethnic Origin",
-        "Date Referred",
-        "DASH Risk Level",
-        "Children in household",
-        "Mental Health",
-        "Substance Misuse",
-        "Financial Issues",
-        "Employment Status",
-        "Physical",
-        "Sexual",
-        "Emotional/Psychological",
-        "Economic",
-        "Coercive control",
-        "Stalking",
-        "Relationship to perpetrator",
-        "Perp gender",
-        "Repeat",
-        "NHS No",
-    ]
+    headers = [h for h in IDVA_HEADERS if h != "Phone"]
     yesno = {"yes": "Yes", "no": "No", "unknown": ("Not known", "Declined", "")}
     names = np.char.add(
         np.char.add(np.char.upper(pool["surname"][who].astype(str)), ", "), pool["first"][who].astype(str)

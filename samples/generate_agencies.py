@@ -564,32 +564,35 @@ def write_outreach(rng: random.Random, people: list[Person], path: Path) -> int:
 # --- idva.csv -------------------------------------------------------------------------------------
 
 
+IDVA_HEADERS = [
+    "Case ID",
+    "Client Name",
+    "D.O.B.",
+    "Sex (M/F)",
+    "Ethnic Origin",
+    "Date Referred",
+    "DASH Risk Level",
+    "Children in household",
+    "Mental Health",
+    "Substance Misuse",
+    "Financial Issues",
+    "Employment Status",
+    "Physical",
+    "Sexual",
+    "Emotional/Psychological",
+    "Economic",
+    "Coercive control",
+    "Stalking",
+    "Relationship to perpetrator",
+    "Perp gender",
+    "Repeat",
+    "Phone",
+    "NHS No",
+]
+
+
 def write_idva(rng: random.Random, people: list[Person], path: Path) -> int:
-    headers = [
-        "Case ID",
-        "Client Name",
-        "D.O.B.",
-        "Sex (M/F)",
-        "Ethnic Origin",
-        "Date Referred",
-        "DASH Risk Level",
-        "Children in household",
-        "Mental Health",
-        "Substance Misuse",
-        "Financial Issues",
-        "Employment Status",
-        "Physical",
-        "Sexual",
-        "Emotional/Psychological",
-        "Economic",
-        "Coercive control",
-        "Stalking",
-        "Relationship to perpetrator",
-        "Perp gender",
-        "Repeat",
-        "Phone",
-        "NHS No",
-    ]
+    headers = IDVA_HEADERS
     ethnic_codes = {
         "White British": "White - British",
         "White Other": "White - Any other White background",
