@@ -131,31 +131,35 @@ def test_a_county_is_found_in_the_second_geography_type(replay: Replay, fetcher:
     assert replay.count("TYPE423.def.sdmx.json") == 1
 
 
-def test_an_ambiguous_name_lists_the_candidates(replay: Replay, fetcher: Fetcher) -> None:
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        pytest.param(
+            "Yor",
+            '"Yor" matches several areas in NOMIS: York (E06000014), North Yorkshire (E06000065); '
+            "give the code with --area.",
+            id="ambiguous: the candidates are listed",
+        ),
+        pytest.param(
+            "Atlantis",
+            'NOMIS found no local authority named "Atlantis"; check the spelling, or give its GSS code '
+            "(such as E06000001) with --area.",
+            id="unknown: a code is asked for",
+        ),
+        pytest.param(
+            "Allerdale",
+            "E07000026 (Allerdale) was abolished on 1 April 2023; it is part of Cumberland, E06000063; "
+            "use --area with the new code.",
+            id="retired: its successor is named",
+        ),
+    ],
+)
+def test_a_name_that_is_not_one_area_says_what_to_do(
+    replay: Replay, fetcher: Fetcher, name: str, message: str
+) -> None:
     with pytest.raises(AreaError) as info:
-        resolve_area("Yor", fetcher=fetcher)
-    assert str(info.value) == (
-        '"Yor" matches several areas in NOMIS: York (E06000014), North Yorkshire (E06000065); '
-        "give the code with --area."
-    )
-
-
-def test_an_unknown_name_asks_for_a_code(replay: Replay, fetcher: Fetcher) -> None:
-    with pytest.raises(AreaError) as info:
-        resolve_area("Atlantis", fetcher=fetcher)
-    assert str(info.value) == (
-        'NOMIS found no local authority named "Atlantis"; check the spelling, or give its GSS code '
-        "(such as E06000001) with --area."
-    )
-
-
-def test_a_retired_name_points_to_its_successor(replay: Replay, fetcher: Fetcher) -> None:
-    with pytest.raises(AreaError) as info:
-        resolve_area("Allerdale", fetcher=fetcher)
-    assert str(info.value) == (
-        "E07000026 (Allerdale) was abolished on 1 April 2023; it is part of Cumberland, E06000063; "
-        "use --area with the new code."
-    )
+        resolve_area(name, fetcher=fetcher)
+    assert str(info.value) == message
 
 
 @pytest.mark.parametrize(
