@@ -101,3 +101,16 @@ def test_no_second_process_where_matplotlib_is_already_loaded() -> None:
     with charts.drawn_in_background():
         assert charts._DRAWER is None
         assert isinstance(bar_chart("x", "Here", ["a"], {"n": [1]}).drawing, bytes)
+
+
+def test_a_chart_is_drawn_here_if_the_drawing_process_dies() -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from needsassess.report.charts import ChartImage, _draw_bar
+
+    broken: Future[bytes] = Future()
+    broken.set_exception(BrokenProcessPool("the drawing process was killed"))
+    args = ("Here", ["a"], {"n": [1.0]}, "", lambda v: f"{v:.0f}", None)
+    chart = ChartImage("x", "Here", "alt", broken, lambda: _draw_bar(*args))
+    assert chart.png == _draw_bar(*args) and chart.png.startswith(PNG)

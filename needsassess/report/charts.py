@@ -19,8 +19,9 @@ import io
 import pickle
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale print.
@@ -36,12 +37,18 @@ class ChartImage:
     title: str
     alt: str
     drawing: bytes | Future[bytes] = field(repr=False, compare=False)
+    redraw: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def png(self) -> bytes:
         if isinstance(self.drawing, bytes):
             return self.drawing
-        return self.drawing.result()
+        try:
+            return self.drawing.result()
+        except BrokenExecutor:  # the drawing process died (killed, out of memory): draw here instead
+            if self.redraw is None:
+                raise
+            return self.redraw()
 
     @property
     def filename(self) -> str:
@@ -97,7 +104,7 @@ def _chart(chart_id: str, title: str, alt: str, draw: Callable[..., bytes], *arg
         except (pickle.PicklingError, AttributeError, TypeError):
             pass
         else:
-            return ChartImage(chart_id, title, alt, _DRAWER.submit(draw, *args))
+            return ChartImage(chart_id, title, alt, _DRAWER.submit(draw, *args), partial(draw, *args))
     return ChartImage(chart_id, title, alt, draw(*args))
 
 
