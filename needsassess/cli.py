@@ -405,14 +405,14 @@ def run(
 
     Example: needsassess run samples/northmere/assessment.toml
     """
+    from needsassess.background import second_process
     from needsassess.config import load_config
     from needsassess.pipeline import run_assessment, summary_lines, write_outputs
-    from needsassess.report.charts import drawn_in_background
     from needsassess.report.terminal import print_lines
 
     config = load_config(assessment)
     config.offline, config.cache_dir = offline, cache
-    with drawn_in_background():
+    with second_process():
         result = run_assessment(config)
         written = write_outputs(result, output or config.output_dir, force)
     print_lines(summary_lines(result) + ["Wrote:"] + [f"  {p}" for p in written])
@@ -444,7 +444,7 @@ def workbook(
 
 
 def _section_ids() -> list[str]:
-    from needsassess.report.draft import section_ids
+    from needsassess.report.draft_context import section_ids  # light: not jinja2 or the writers
 
     return section_ids()
 
@@ -489,9 +489,9 @@ def draft(
 
     Example: needsassess draft samples/northmere/assessment.toml -o northmere.docx --consultation
     """
+    from needsassess.background import second_process
     from needsassess.config import load_config
     from needsassess.pipeline import run_assessment
-    from needsassess.report.charts import drawn_in_background
     from needsassess.report.draft import FORMATS, DraftOptions, check_sections, write_draft
 
     if output.suffix.lower().lstrip(".") not in FORMATS:
@@ -506,7 +506,7 @@ def draft(
     options.templates_dir = templates or options.templates_dir
     options.consultation = options.consultation if consultation is None else consultation
     options.version = draft_version or options.version
-    with drawn_in_background():
+    with second_process():
         written = write_draft(run_assessment(config), options, output, force)
     typer.echo("Wrote " + ", ".join(str(p) for p in written))
 

@@ -788,8 +788,8 @@ def write_outputs(assessment: Assessment, out_dir: Path, force: bool = False) ->
             f"{out_dir} already holds an assessment ({manifest_path.name}); use --force to overwrite it"
         )
     slug = _slug(assessment.area_name)
-    # The draft's values first: its charts are drawn (in a second process, under charts.drawn_in_background)
-    # while the workbook is written.
+    # The draft's values first: its charts are drawn (in the second process, needsassess.background) while
+    # the workbook is written here.
     context = build_context(assessment, options) if options.enabled else None
     written = [write_workbook_file(assessment, out_dir / f"{slug}_needs_assessment.xlsx", force)]
     written += _merged_clients_writer(assessment, out_dir, force)

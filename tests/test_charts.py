@@ -69,24 +69,24 @@ def test_importing_charts_does_not_import_matplotlib() -> None:
 
 
 def test_charts_drawn_in_a_second_process_are_the_same_bytes() -> None:
-    # drawn_in_background only starts a process when matplotlib is not loaded yet, as in a fresh
+    # second_process only starts a process when matplotlib is not loaded yet, as in a fresh
     # `needsassess run`; so this runs in a fresh interpreter
     code = """
-import sys
+from needsassess import background
 from needsassess.phrasing import money_phrase
 from needsassess.report import charts
 
 args = ("cost", "Cost by category", ["Police", "Health"], {"Cost": [2_072_514, 93_100]})
-with charts.drawn_in_background():
-    assert charts._DRAWER is not None
+with background.second_process():
+    assert background._WORKER is not None
     pending = charts.bar_chart(*args, fmt=money_phrase)
     unsendable = charts.bar_chart(*args, fmt=lambda v: f"{v:.0f}")  # a lambda cannot be sent: drawn here
-    assert not isinstance(pending.drawing, bytes) and isinstance(unsendable.drawing, bytes)
-    background = pending.png
-assert charts._DRAWER is None
+    assert pending.drawing.in_background and not unsendable.drawing.in_background
+    drawn_there = pending.png
+assert background._WORKER is None
 here = charts.bar_chart(*args, fmt=money_phrase)
-assert isinstance(here.drawing, bytes)
-print(background == here.png, background[:8] == b"\\x89PNG\\r\\n\\x1a\\n")
+assert not here.drawing.in_background
+print(drawn_there == here.png, drawn_there[:8] == b"\\x89PNG\\r\\n\\x1a\\n")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
@@ -96,21 +96,22 @@ print(background == here.png, background[:8] == b"\\x89PNG\\r\\n\\x1a\\n")
 def test_no_second_process_where_matplotlib_is_already_loaded() -> None:
     import matplotlib  # noqa: F401
 
-    from needsassess.report import charts
+    from needsassess import background
 
-    with charts.drawn_in_background():
-        assert charts._DRAWER is None
-        assert isinstance(bar_chart("x", "Here", ["a"], {"n": [1]}).drawing, bytes)
+    with background.second_process():
+        assert background._WORKER is None
+        assert not bar_chart("x", "Here", ["a"], {"n": [1]}).drawing.in_background
 
 
-def test_a_chart_is_drawn_here_if_the_drawing_process_dies() -> None:
+def test_work_is_done_here_if_the_second_process_dies() -> None:
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from needsassess.report.charts import ChartImage, _draw_bar
+    from needsassess.background import Pending
+    from needsassess.report.charts import _draw_bar
 
     broken: Future[bytes] = Future()
-    broken.set_exception(BrokenProcessPool("the drawing process was killed"))
-    args = ("Here", ["a"], {"n": [1.0]}, "", lambda v: f"{v:.0f}", None)
-    chart = ChartImage("x", "Here", "alt", broken, lambda: _draw_bar(*args))
-    assert chart.png == _draw_bar(*args) and chart.png.startswith(PNG)
+    broken.set_exception(BrokenProcessPool("the worker was killed"))
+    args = ("Here", ["a"], {"n": [1.0]}, "", str, None)
+    pending = Pending(_draw_bar, args, broken)
+    assert pending.result() == _draw_bar(*args) and pending.result().startswith(PNG)

@@ -7,22 +7,20 @@ that states the same values in words, so a reader of the alt text misses nothing
 matplotlib is imported inside the drawing function, on the Agg backend, and figures are built without
 pyplot, so nothing global is touched and `needsassess --help` stays fast.
 
-Drawing is the slowest part of a draft (importing matplotlib alone takes most of a second), so
-`needsassess run` draws in a second process (drawn_in_background) while it goes on with the workbook and
-the text; a chart's PNG is waited for only when a writer needs it. The bytes are the same either way.
+Drawing is the slowest part of a draft (importing matplotlib alone takes most of a second), so under
+`needsassess run` charts are drawn in a second process (needsassess.background) while the text is written;
+a chart's PNG is waited for only when a writer needs it. The bytes are the same either way.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import pickle
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
+
+from needsassess import background
+from needsassess.background import Pending
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale print.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
@@ -36,76 +34,21 @@ class ChartImage:
     id: str
     title: str
     alt: str
-    drawing: bytes | Future[bytes] = field(repr=False, compare=False)
-    redraw: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+    drawing: bytes | Pending[bytes] = field(repr=False, compare=False)
 
     @property
     def png(self) -> bytes:
-        if isinstance(self.drawing, bytes):
-            return self.drawing
-        try:
-            return self.drawing.result()
-        except BrokenExecutor:  # the drawing process died (killed, out of memory): draw here instead
-            if self.redraw is None:
-                raise
-            return self.redraw()
+        return self.drawing if isinstance(self.drawing, bytes) else self.drawing.result()
 
     @property
     def filename(self) -> str:
         return f"{self.id}.png"
 
 
-# The process drawing charts while drawn_in_background() is active; None draws them here, when asked.
-_DRAWER: Executor | None = None
-
-
-@contextlib.contextmanager
-def drawn_in_background() -> Iterator[None]:
-    """Draw the charts made inside this block in a second process, started now so that it has imported
-    matplotlib by the time the first chart is asked for.
-
-    Worth it only where matplotlib is not loaded yet and there is a second core; otherwise, or if the
-    process cannot be started, charts are drawn here as before.
-    """
-    global _DRAWER
-    import os
-
-    if _DRAWER is not None or "matplotlib" in sys.modules or (os.cpu_count() or 1) < 2:
-        yield
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        pool.submit(_import_matplotlib)
-    except (OSError, RuntimeError):  # no processes here (a sandbox, a frozen app): draw in this one
-        yield
-        return
-    _DRAWER = pool
-    try:
-        yield
-    finally:
-        _DRAWER = None
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _import_matplotlib() -> None:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
-    from matplotlib.figure import Figure  # noqa: F401
-
-
 def _chart(chart_id: str, title: str, alt: str, draw: Callable[..., bytes], *args: Any) -> ChartImage:
-    """A chart whose PNG is drawn by draw(*args): in the background process if one is running and the
-    arguments can be sent to it (module-level formatters can; a lambda cannot), else here and now."""
-    if _DRAWER is not None:
-        try:
-            pickle.dumps(args)
-        except (pickle.PicklingError, AttributeError, TypeError):
-            pass
-        else:
-            return ChartImage(chart_id, title, alt, _DRAWER.submit(draw, *args), partial(draw, *args))
-    return ChartImage(chart_id, title, alt, draw(*args))
+    """A chart whose PNG is drawn by draw(*args): in the second process while one is running (see
+    needsassess.background), else here and now."""
+    return ChartImage(chart_id, title, alt, background.submit(draw, *args))
 
 
 Formatter = Callable[[float], str]
