@@ -318,7 +318,8 @@ def combine_people(records: pd.DataFrame, by: Sequence[str] = ("client_key",)) -
             continue
         if c in FLAG_FIELDS:
             best = np.zeros(n, dtype=np.int8)
-            np.maximum.at(best, gid, _flag_codes(_text_column(order, c)).astype(np.int8))
+            flags = order[c].to_numpy(dtype=object, na_value=None)  # missing and "" are neither yes nor no
+            np.maximum.at(best, gid, _flag_codes(flags).astype(np.int8))
             out[c] = np.array([NOT_RECORDED, NO, YES], dtype=object)[best]
             continue
         values = order[c].to_numpy(dtype=object, na_value=None)
@@ -339,7 +340,7 @@ def combine_people(records: pd.DataFrame, by: Sequence[str] = ("client_key",)) -
     return frame
 
 
-def _flag_codes(values: pd.Series) -> np.ndarray:
+def _flag_codes(values: np.ndarray) -> np.ndarray:
     """yes -> 2, no -> 1, anything else -> 0: the order in which a person's episodes are combined."""
     return np.select([values == YES, values == NO], [2, 1], 0)
 

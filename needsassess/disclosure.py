@@ -683,15 +683,16 @@ def _bounds(grid: _Grid, status: np.ndarray, rule: Rule) -> tuple[np.ndarray, np
 
 def _pinned(grid: _Grid, status: np.ndarray, rule: Rule) -> list[int]:
     """Hidden entries whose interval shrinks to one value when bounds are pushed through the equations."""
-    lo, hi = _bounds(grid, status, rule)
+    bounds = _bounds(grid, status, rule)
+    # plain lists of floats: the sweeps index them cell by cell, which numpy arrays make several times slower
+    lo, hi = bounds[0].tolist(), bounds[1].tolist()
+    is_hidden = status.astype(bool).tolist()
+    lines = [(line, [k for k in line.members if is_hidden[k]]) for line in grid.lines]
+    lines = [(line, hidden) for line, hidden in lines if hidden]
     for _ in range(_MAX_SWEEPS):
         changed = False
-        for line in grid.lines:
-            hidden = [k for k in line.members if status[k]]
-            if not hidden:
-                continue
+        for line, hidden in lines:
             for k in hidden:
-                # cells - total = 0, so a cell = total - other cells and the total = sum of cells
                 # cells - total = 0: the total is the sum of the cells, a cell is the total less the others.
                 # Lower bounds are always finite, so no inf - inf arises.
                 if k == line.total:
@@ -707,7 +708,7 @@ def _pinned(grid: _Grid, status: np.ndarray, rule: Rule) -> list[int]:
                     hi[k], changed = new_hi, True
         if not changed:
             break
-    assert np.all(lo <= hi), "bounds crossed: the margins cannot add up"
+    assert all(a <= b for a, b in zip(lo, hi, strict=True)), "bounds crossed: the margins cannot add up"
     return [int(k) for k in np.flatnonzero(status) if lo[k] == hi[k]]
 
 
