@@ -2,9 +2,9 @@
 
 Each command parses its options, calls one core function and prints or writes. Heavy libraries
 (pandas, openpyxl, matplotlib) are imported inside commands so that `needsassess --help` stays fast.
+No `from __future__ import annotations` here: Typer would evaluate every option's annotation string on
+each start, which took a third of `--help`'s time.
 """
-
-from __future__ import annotations
 
 import functools
 import sys
@@ -269,13 +269,13 @@ def cost(
 def _cost_crimes(
     crimes: Path,
     sheet: str | None,
-    unit_costs: Pack,
+    unit_costs: "Pack",
     population: Path | None,
     area: str | None,
     year: int | None,
     price_year: str | None,
-    deflators: Pack | None,
-) -> CostResult:
+    deflators: "Pack | None",
+) -> "CostResult":
     from needsassess.costs import cost_per_crime, read_crime_counts
     from needsassess.pipeline import residents
     from needsassess.population import read_population, select_area
@@ -288,8 +288,8 @@ def _cost_crimes(
 
 
 def _cost_victims(
-    assessment: Path, unit_costs: Pack, price_year: str | None, deflators: Pack | None
-) -> CostResult:
+    assessment: Path, unit_costs: "Pack", price_year: str | None, deflators: "Pack | None"
+) -> "CostResult":
     from needsassess.config import load_config
     from needsassess.pipeline import PREVALENCE_STAGES, cost_victims, run_assessment
 
@@ -297,7 +297,7 @@ def _cost_victims(
     return cost_victims(estimated, unit_costs, price_year, deflators)
 
 
-def _print_cost(result: CostResult) -> None:
+def _print_cost(result: "CostResult") -> None:
     from needsassess.costs import METHOD_DESCRIPTIONS, METHOD_LABELS, offence_label
     from needsassess.report.terminal import print_frame, print_lines
 
