@@ -54,6 +54,7 @@ class _DocxWriter:
 
     def write(self, text: str, out: Path) -> None:
         from docx import Document
+        from docx.enum.style import WD_STYLE_TYPE
 
         self.doc = Document(str(self.template))
         body = self.doc.element.body
@@ -61,6 +62,8 @@ class _DocxWriter:
             if not child.tag.endswith("}sectPr"):
                 body.remove(child)
         self.styles = {s.name: s for s in self.doc.styles}
+        self.paragraph_type = WD_STYLE_TYPE.PARAGRAPH
+        self.default_paragraph = self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         self.list_indent = self._list_indent()
         self._header()
         self._properties()
@@ -83,6 +86,21 @@ class _DocxWriter:
         s = self.doc.sections[-1]
         page, left, right = s.page_width or Cm(21.0), s.left_margin or Cm(2.3), s.right_margin or Cm(2.3)
         return int(page - left - right)
+
+    def _paragraph(self, style: str, text: str = "") -> Any:
+        """A new paragraph at the end of the body, in the template's `style` (Normal if it has none).
+
+        The style id is set directly, as python-docx would set it: its style setter looks for the default
+        style among all the template's styles on every paragraph, a third of this writer's time.
+        """
+        paragraph = self.doc.add_paragraph(text)
+        chosen = self._style(style)
+        if isinstance(chosen, str) or chosen.type != self.paragraph_type:
+            paragraph.style = chosen  # not a paragraph style of the template: python-docx says what is wrong
+        else:
+            default = self.default_paragraph is not None and chosen.element is self.default_paragraph.element
+            paragraph._p.style = None if default else chosen.style_id
+        return paragraph
 
     def _style(self, name: str, fallback: str = "Normal") -> Any:
         """The template's style object (python-docx looks a style up by name on every paragraph otherwise)."""
@@ -123,7 +141,7 @@ class _DocxWriter:
             if t.type == "heading_open":
                 level = int(t.tag[1])
                 in_section = in_section or level == 2
-                paragraph = self.doc.add_paragraph(style=self._style(HEADING_STYLES[level]))
+                paragraph = self._paragraph(HEADING_STYLES[level])
                 self._inline(paragraph, tokens[i + 1].children or [])
                 i += 3
                 continue
@@ -146,29 +164,29 @@ class _DocxWriter:
                     for image in (c for c in children if c.type == "image"):
                         self._picture(image)
                 elif lists:
-                    paragraph = self.doc.add_paragraph(style=self._style(lists[-1]))
+                    paragraph = self._paragraph(lists[-1])
                     if consultation and in_section and not quote and self.list_indent is not None:
                         paragraph.paragraph_format.left_indent = self.list_indent
                     self._inline(paragraph, children)
                 elif is_caption(children) and not quote:
-                    self._inline(self.doc.add_paragraph(style=self._style(CAPTION_STYLE)), children[1:-1])
+                    self._inline(self._paragraph(CAPTION_STYLE), children[1:-1])
                 elif quote:
-                    self._inline(self.doc.add_paragraph(style=self._style(NOTE_STYLE)), children)
+                    self._inline(self._paragraph(NOTE_STYLE), children)
                 else:
                     number = (
                         NUMBER_PREFIX.match(tokens[i + 1].content) if consultation and t.level == 0 else None
                     )
                     if number:
-                        paragraph = self.doc.add_paragraph(style=self._style(NUMBERED_STYLE))
+                        paragraph = self._paragraph(NUMBERED_STYLE)
                         paragraph.add_run(f"{number.group(1)}\t")
                         children = _strip_prefix(children, number.group(0))
                     else:
-                        paragraph = self.doc.add_paragraph(style=self._style(PARAGRAPH_STYLE))
+                        paragraph = self._paragraph(PARAGRAPH_STYLE)
                     self._inline(paragraph, children)
                 i += 3
                 continue
             elif t.type == "hr":
-                self.doc.add_paragraph(style=self._style(PARAGRAPH_STYLE))
+                self._paragraph(PARAGRAPH_STYLE)
             i += 1
 
     def _inline(self, paragraph: Any, children: list[Any]) -> None:
@@ -209,9 +227,9 @@ class _DocxWriter:
             self.context.charts.get(src.removeprefix(CHART_SCHEME)) if src.startswith(CHART_SCHEME) else None
         )
         if image is None:
-            self.doc.add_paragraph(f"[Image not embedded: {token.content}]", style=self._style(NOTE_STYLE))
+            self._paragraph(NOTE_STYLE, f"[Image not embedded: {token.content}]")
             return
-        paragraph = self.doc.add_paragraph(style=self._style(FIGURE_STYLE))
+        paragraph = self._paragraph(FIGURE_STYLE)
         shape = paragraph.add_run().add_picture(io.BytesIO(image.png), width=min(self._text_width(), Cm(16)))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", image.alt)
@@ -263,7 +281,7 @@ class _DocxWriter:
                 header = OxmlElement("w:tblHeader")
                 header.set(qn("w:val"), "true")
                 tr_pr.append(header)
-        self.doc.add_paragraph(style=self._style(PARAGRAPH_STYLE))
+        self._paragraph(PARAGRAPH_STYLE)
 
 
 def _column_widths(rows: list[list[tuple[list[Any], bool]]], columns: int, usable: int) -> list[int]:
