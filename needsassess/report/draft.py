@@ -253,15 +253,15 @@ def status_line(context: DraftContext) -> str:
     return f"{context.values['protective_marking']} · Draft version {d['version']} · {d['date']}"
 
 
+# Each writer takes the draft already rendered as Markdown (render_markdown), so that writing several formats
+# renders the templates once.
+
+
 def write_markdown(
-    context: DraftContext,
-    path: Path,
-    templates: Path | None = None,
-    force: bool = False,
-    markdown: str | None = None,
+    context: DraftContext, markdown: str, path: Path, templates: Path | None = None, force: bool = False
 ) -> list[Path]:
     """The draft as Markdown, with its charts as PNG files in <name>_charts/ beside it."""
-    text = markdown if markdown is not None else render_markdown(context, templates)
+    text = markdown
     folder = f"{path.stem}_charts"
     used = [cid for cid in context.charts if f"]({CHART_SCHEME}{cid})" in text]
     for cid in used:
@@ -296,22 +296,14 @@ def render_html(context: DraftContext, templates: Path | None = None, markdown: 
 
 
 def write_html(
-    context: DraftContext,
-    path: Path,
-    templates: Path | None = None,
-    force: bool = False,
-    markdown: str | None = None,
+    context: DraftContext, markdown: str, path: Path, templates: Path | None = None, force: bool = False
 ) -> list[Path]:
     text = render_html(context, templates, markdown)
     return [write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)]
 
 
 def write_docx(
-    context: DraftContext,
-    path: Path,
-    templates: Path | None = None,
-    force: bool = False,
-    markdown: str | None = None,
+    context: DraftContext, markdown: str, path: Path, templates: Path | None = None, force: bool = False
 ) -> list[Path]:
     """The draft as a Word document built on the Word template (the user's, if their folder has one)."""
     template = templates_dir() / WORD_TEMPLATE
@@ -319,8 +311,7 @@ def write_docx(
         template = templates / WORD_TEMPLATE
     from needsassess.report.word import write_word
 
-    text = markdown if markdown is not None else render_markdown(context, templates)
-    return [write_atomic(path, lambda tmp: write_word(context, text, template, tmp), force)]
+    return [write_atomic(path, lambda tmp: write_word(context, markdown, template, tmp), force)]
 
 
 WRITERS_BY_FORMAT = {"md": write_markdown, "html": write_html, "docx": write_docx}
@@ -335,7 +326,8 @@ def write_draft(assessment: Assessment, options: DraftOptions, path: Path, force
             f"{path.name}: a draft is written as .md, .html or .docx, not {path.suffix or 'no extension'}"
         )
     context = build_context(assessment, options)
-    return WRITERS_BY_FORMAT[fmt](context, path, options.templates_dir, force)
+    markdown = render_markdown(context, options.templates_dir)
+    return WRITERS_BY_FORMAT[fmt](context, markdown, path, options.templates_dir, force)
 
 
 def write_drafts(
@@ -353,5 +345,5 @@ def write_context(
     written: list[Path] = []
     for fmt in options.formats:
         path = stem.with_suffix(f".{fmt}")
-        written += WRITERS_BY_FORMAT[fmt](context, path, options.templates_dir, force, markdown)
+        written += WRITERS_BY_FORMAT[fmt](context, markdown, path, options.templates_dir, force)
     return written
