@@ -93,13 +93,6 @@ class Pending(Generic[T]):
             self._done = True
         return self._value  # type: ignore[return-value]
 
-    def settle(self) -> None:
-        """Wait for the worker to finish with this, without raising: before cleaning up after an error."""
-        if self._future is not None:
-            from concurrent.futures import wait
-
-            wait([self._future])
-
 
 def submit(fn: Callable[..., T], *args: Any) -> Pending[T]:
     """fn(*args), in the worker if one is running and the arguments can be sent to it (module-level
