@@ -438,6 +438,14 @@ def profile_stage(assessment: Assessment) -> None:
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 
+def _police_section(config: AssessmentConfig) -> dict[str, Any] | None:
+    """The [police] section, or None when there is none or it says enabled = false."""
+    section = config.section("police")
+    if not section or section.get("enabled", True) is False:
+        return None
+    return section
+
+
 def police_stage(assessment: Assessment) -> None:
     """Read the police extract named in [police] and measure it (skipped when there is no [police])."""
     from needsassess.clients.merge import load_secret
@@ -445,8 +453,8 @@ def police_stage(assessment: Assessment) -> None:
     from needsassess.report.police_sheets import police_sheet_for
 
     config = assessment.config
-    section = config.section("police")
-    if not section or section.get("enabled", True) is False:
+    section = _police_section(config)
+    if section is None:
         return
     assert assessment.all_areas is not None
     # victim keys are pseudonymised with the agency data's secret, when there is one
@@ -725,8 +733,8 @@ def _large_inputs(config: AssessmentConfig) -> list[tuple[Path, str | int | None
     input, is read while the population, cost, agency and profile stages run."""
     from needsassess.police import police_options
 
-    section = config.section("police")
-    if not section or section.get("enabled", True) is False:
+    section = _police_section(config)
+    if section is None:
         return []
     try:
         options = police_options(section, config.resolve)
