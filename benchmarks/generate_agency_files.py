@@ -22,7 +22,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "samples"))
-from generate_agencies import IDVA_HEADERS  # noqa: E402  (the sample's IDVA layout, at scale)
+from generate_agencies import IDVA_HEADERS, OUTREACH_GROUPS  # noqa: E402  (the sample's layouts, at scale)
 
 DATA = HERE / "_data"
 SEED = 20160401
@@ -155,72 +155,14 @@ def _outreach(rng: np.random.Generator, who: np.ndarray, pool: dict, n: int, ind
         ["Client data return: referrals 1 April 2015 to 31 March 2016. OFFICIAL-SENSITIVE: do not share."],
         [],
     ]
-    groups = [
-        "Client",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "Needs",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "Abuse experienced",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "Risk",
-        "Perpetrator",
-        "",
-        "",
-        "Outcomes at exit",
-        "",
-        "",
-    ]
-    headers = [
-        "Client Ref",
-        "Forename",
-        "Surname",
-        "DOB",
-        "Postcode",
-        "Gender",
-        "Ethnicity",
-        "Referral date",
-        "",
-        "Any children?",
-        "No. of children",
-        "MH",
-        "Alcohol",
-        "Drugs",
-        "Finances",
-        "Housing",
-        "Employment",
-        "Physical",
-        "Sexual",
-        "Emotional",
-        "Financial",
-        "Jealous/controlling",
-        "Stalking/harassment",
-        "Length of abuse (yrs)",
-        "DASH",
-        "Gender",
-        "Relationship",
-        "Lives with?",
-        "Abuse reduced",
-        "Feel safer",
-        "QoL improved",
-    ]
+    layout = OUTREACH_GROUPS[:-1]  # the sample's layout without its Notes column
+    groups = [cell for group, names in layout for cell in [group] + [""] * (len(names) - 1)]
+    headers = [name for _group, names in layout for name in names]
+    merged, column = [], 0  # group headings merged over their columns
+    for _group, names in layout:
+        if len(names) > 1:
+            merged.append((column, column + len(names) - 1))
+        column += len(names)
     referral = _dates(rng, n).astype(object)
     text = rng.random(n) < 0.08
     referral[text] = [d.strftime("%d/%m/%Y") for d in referral[text]]
@@ -252,7 +194,7 @@ def _outreach(rng: np.random.Generator, who: np.ndarray, pool: dict, n: int, ind
         [groups, headers],
         columns,
         "Source: Northmere Outreach case management system, extracted 05/04/2016.",
-        [(0, 7), (9, 16), (17, 23), (25, 27), (28, 30)],  # group headings merged over their columns
+        merged,
     )
 
 
