@@ -1,15 +1,17 @@
-"""A second process for output work that holds the GIL: drawing the drafts' charts.
+"""A second process for work that holds the GIL: the police stage, and drawing the drafts' charts.
 
-`needsassess run` spends most of a second importing matplotlib and as long again drawing, all of it pure
-Python as far as threads are concerned. On a machine with a second core that work goes to one worker
-process, started when the run starts so that its imports happen while the stages run; the main process
-writes the workbook and the drafts' text meanwhile and waits only where it needs a chart. (Writing the
-workbook there too was tried: the worker then had more to do than the main process, and runs were slower.)
+`needsassess run` is mostly pure Python, which threads cannot share between cores. On a machine with a
+second core, two pieces of it go to one worker process, started when the run starts so that its imports
+happen while the first stages run: the police stage, which needs only the population and so runs while the
+agency and profile stages run here (pipeline.start_police); and the charts, with matplotlib imported and
+drawn while the workbook and the drafts' text are written here. The main process waits only where it needs
+a result. (Writing the workbook there too was tried: the worker then had more to do than the main process,
+and runs were slower.)
 
-Everything sent to the worker is plain data (a chart's values and module-level formatters), so the output
-is the same bytes either way. Where there is no second core, where matplotlib is already loaded here (tests,
-notebooks: drawing here is then cheaper), or where a process cannot be started, the work is done here, as
-before.
+Everything sent to the worker and back is plain data (settings, frames, a chart's values, module-level
+functions), so the output is the same bytes either way. Where there is no second core, where matplotlib is
+already loaded here (tests, notebooks: drawing here is then cheaper), or where a process cannot be started,
+the work is done here, when its result is wanted, as before.
 """
 
 from __future__ import annotations
@@ -27,13 +29,11 @@ T = TypeVar("T")
 # The worker while second_process() is active; None means: do it here.
 _WORKER: Executor | None = None
 
-# Imported by the worker as soon as it starts.
-WARM_UP = ("matplotlib.figure", "matplotlib.backends.backend_agg")
-
 
 @contextlib.contextmanager
-def second_process() -> Iterator[None]:
-    """Send work submitted inside this block to a second process, started now."""
+def second_process(*warm_up: str) -> Iterator[None]:
+    """Send work submitted inside this block to a second process, started now; it imports the modules
+    named in warm_up first, while this process goes on."""
     global _WORKER
     if _WORKER is not None or "matplotlib" in sys.modules or (os.cpu_count() or 1) < 2:
         yield
@@ -43,7 +43,8 @@ def second_process() -> Iterator[None]:
 
     try:
         worker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        worker.submit(_import, WARM_UP)
+        if warm_up:
+            worker.submit(_import, warm_up)
     except (OSError, RuntimeError):  # no processes here (a sandbox, a frozen app)
         yield
         return
@@ -62,6 +63,14 @@ def second_process() -> Iterator[None]:
             process.join(timeout=10)
 
 
+def warm_up(*modules: str) -> None:
+    """Have the worker, if there is one, import these modules once it has done what it was given so far:
+    work sent later that needs them then starts at once."""
+    if _WORKER is not None:
+        with contextlib.suppress(BrokenExecutor, RuntimeError):
+            _WORKER.submit(_import, modules)
+
+
 def _import(modules: tuple[str, ...]) -> None:
     import importlib
 
@@ -69,15 +78,22 @@ def _import(modules: tuple[str, ...]) -> None:
         importlib.import_module(name)
 
 
+def running() -> bool:
+    """Whether work submitted now goes to a second process."""
+    return _WORKER is not None
+
+
 class Pending(Generic[T]):
-    """The result of fn(*args): computed in the worker, or here if the worker is gone or never was."""
+    """The result of fn(*args): computed in the worker, or here, when first asked for, if there is none.
+
+    Whatever goes wrong in the worker (it died, or fn raised) is done again here, so that an error is
+    raised where the result is wanted, with the traceback and the exception of an ordinary call.
+    """
 
     def __init__(self, fn: Callable[..., T], args: tuple[Any, ...], future: Future[T] | None) -> None:
         self._fn, self._args, self._future = fn, args, future
         self._value: T | None = None
-        self._done = future is None
-        if future is None:
-            self._value = fn(*args)
+        self._done = False
 
     @property
     def in_background(self) -> bool:
@@ -85,23 +101,26 @@ class Pending(Generic[T]):
 
     def result(self) -> T:
         if not self._done:
-            assert self._future is not None
-            try:
-                self._value = self._future.result()
-            except BrokenExecutor:  # the worker died (killed, out of memory): do it here
-                self._value = self._fn(*self._args)
-            self._done = True
+            self._value = self._fn(*self._args) if self._future is None else self._collect(self._future)
+            self._done, self._args = True, ()  # the inputs are not needed again
         return self._value  # type: ignore[return-value]
+
+    def _collect(self, future: Future[T]) -> T:
+        try:
+            return future.result()
+        except Exception:  # the worker died, or fn raised there: again here, to raise it here
+            return self._fn(*self._args)
 
 
 def submit(fn: Callable[..., T], *args: Any) -> Pending[T]:
     """fn(*args), in the worker if one is running and the arguments can be sent to it (module-level
-    functions can; a lambda cannot), else here and now. fn must be a module-level function."""
+    functions can; a lambda cannot), else here when its result is asked for. fn must be module-level."""
     if _WORKER is not None:
         try:
             pickle.dumps(args)
         except (pickle.PicklingError, AttributeError, TypeError):
             pass
         else:
-            return Pending(fn, args, _WORKER.submit(fn, *args))
+            with contextlib.suppress(BrokenExecutor, RuntimeError):  # the worker died, or is shutting down
+                return Pending(fn, args, _WORKER.submit(fn, *args))
     return Pending(fn, args, None)

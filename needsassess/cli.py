@@ -407,12 +407,15 @@ def run(
     """
     from needsassess.background import second_process
     from needsassess.config import load_config
-    from needsassess.pipeline import run_assessment, summary_lines, write_outputs
-    from needsassess.report.terminal import print_lines
 
     config = load_config(assessment)
     config.offline, config.cache_dir = offline, cache
-    with second_process():
+    # The worker starts before the heavy imports below, and makes the same ones meanwhile: the police stage
+    # is its first work (pipeline.start_police).
+    with second_process("needsassess.pipeline"):
+        from needsassess.pipeline import run_assessment, summary_lines, write_outputs
+        from needsassess.report.terminal import print_lines
+
         result = run_assessment(config)
         written = write_outputs(result, output or config.output_dir, force)
     print_lines(summary_lines(result) + ["Wrote:"] + [f"  {p}" for p in written])

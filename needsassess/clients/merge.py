@@ -48,6 +48,10 @@ class Secret:
     def __repr__(self) -> str:
         return f"Secret(from {self.origin})"
 
+    def __reduce__(self) -> tuple[type[Secret], tuple[bytes, str]]:
+        # pickled only to go to needsassess.background's worker (the keyed HMAC itself cannot be)
+        return (Secret, (self._value, self.origin))
+
     def digest(self, message: str) -> str:
         keyed = self._keyed.copy()
         keyed.update(message.encode("utf-8"))

@@ -22,6 +22,9 @@ from typing import Any
 from needsassess import background
 from needsassess.background import Pending
 
+# What drawing imports: the second process imports it ahead of the charts (pipeline.prepare_charts).
+PLOTTING_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg")
+
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale print.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 WIDTH_IN, DPI = 6.5, 150
@@ -47,7 +50,7 @@ class ChartImage:
 
 def _chart(chart_id: str, title: str, alt: str, draw: Callable[..., bytes], *args: Any) -> ChartImage:
     """A chart whose PNG is drawn by draw(*args): in the second process while one is running (see
-    needsassess.background), else here and now."""
+    needsassess.background), else here when its PNG is first wanted."""
     return ChartImage(chart_id, title, alt, background.submit(draw, *args))
 
 
