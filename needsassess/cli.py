@@ -509,7 +509,7 @@ def draft(
     options.templates_dir = templates or options.templates_dir
     options.consultation = options.consultation if consultation is None else consultation
     options.version = draft_version or options.version
-    with second_process():
+    with second_process("needsassess.pipeline"):  # the police stage first, then the charts (as for run)
         written = write_draft(run_assessment(config), options, output, force)
     typer.echo("Wrote " + ", ".join(str(p) for p in written))
 

@@ -6,7 +6,10 @@ import io
 import subprocess
 import sys
 
-from needsassess.report.charts import bar_chart, funnel_chart, line_chart
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from needsassess.report.charts import _count, bar_chart, funnel_chart, line_chart
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -115,3 +118,53 @@ def test_work_is_done_here_if_the_second_process_dies() -> None:
     args = ("Here", ["a"], {"n": [1.0]}, "", str, None)
     pending = Pending(_draw_bar, args, broken)
     assert pending.result() == _draw_bar(*args) and pending.result().startswith(PNG)
+
+
+def _inside(figure) -> bool:
+    """Whether every text, bar and line is within the picture, and the title clear of the axes."""
+    renderer = figure.canvas.get_renderer()
+    figure.draw_without_rendering()
+    box = figure.get_tightbbox(renderer)  # inches
+    width, height = figure.get_size_inches()
+    (ax,) = figure.axes
+    title_clear = figure.get_suptitle() and figure.texts[0].get_window_extent(renderer).y0 >= (
+        ax.get_tightbbox(renderer).y1
+    )
+    return box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height and bool(title_clear)
+
+
+LABELS = st.text(st.sampled_from("abcdefghij ()£%-WM"), min_size=1, max_size=70).filter(str.strip)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    title=LABELS,
+    categories=st.lists(LABELS, min_size=1, max_size=9),
+    values=st.lists(st.one_of(st.none(), st.floats(0, 1e9)), min_size=9, max_size=9),
+    two=st.booleans(),
+    axis_label=st.sampled_from(["", "£, 2016/17 prices", "Estimated residents (rounded)"]),
+    money=st.booleans(),
+)
+def test_bar_charts_fit_their_texts_in_the_picture(title, categories, values, two, axis_label, money) -> None:
+    from needsassess.phrasing import money_phrase
+    from needsassess.report.charts import _bar_figure
+
+    n = len(categories)
+    series = {"Women": values[:n]} | ({"Men": values[::-1][:n]} if two else {})
+    fmt = money_phrase if money else _count
+    assert _inside(_bar_figure(title, categories, series, axis_label, fmt, None))
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    periods=st.lists(
+        st.sampled_from(["Apr 2014", "2015/16", "Q1 2016/17", "September 2015"]), min_size=1, max_size=40
+    ),
+    high=st.floats(1, 1e7),
+)
+def test_line_charts_fit_their_texts_in_the_picture(periods, high) -> None:
+    from needsassess.report.charts import _line_figure
+
+    values = [high * ((i * 7) % 11) / 10 for i in range(len(periods))]
+    series = {"Incidents and crimes": values, "Crimes": [v / 3 for v in values]}
+    assert _inside(_line_figure("Recorded each month, Northmere", periods, series, "Recorded each month"))
