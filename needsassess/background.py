@@ -1,10 +1,11 @@
-"""A second process for work that holds the GIL: the police stage, and drawing the drafts' charts.
+"""A second process for work that holds the GIL: reading the police extract, and drawing the drafts' charts.
 
 `needsassess run` is mostly pure Python, which threads cannot share between cores. On a machine with a
 second core, two pieces of it go to one worker process, started when the run starts so that its imports
-happen while the first stages run: the police stage, which needs only the population and so runs while the
-agency and profile stages run here (pipeline.start_police); and the charts, with matplotlib imported and
-drawn while the workbook and the drafts' text are written here. The main process waits only where it needs
+happen while the main process makes its own: reading the police extract, which needs nothing from the other
+stages and so is read while the population, cost, agency and profile stages run here
+(pipeline.start_police); and the charts, with matplotlib imported and drawn while the workbook and the
+drafts' text are written here. The main process waits only where it needs
 a result. (Writing the workbook there too was tried: the worker then had more to do than the main process,
 and runs were slower.)
 

@@ -410,9 +410,9 @@ def run(
 
     config = load_config(assessment)
     config.offline, config.cache_dir = offline, cache
-    # The worker starts before the heavy imports below, and makes the same ones meanwhile: the police stage
-    # is its first work (pipeline.start_police).
-    with second_process("needsassess.pipeline"):
+    # The worker starts before the heavy imports below, and makes those it needs meanwhile: reading the
+    # police extract is its first work (pipeline.start_police).
+    with second_process("needsassess.police"):
         from needsassess.pipeline import run_assessment, summary_lines, write_outputs
         from needsassess.report.terminal import print_lines
 
@@ -509,7 +509,7 @@ def draft(
     options.templates_dir = templates or options.templates_dir
     options.consultation = options.consultation if consultation is None else consultation
     options.version = draft_version or options.version
-    with second_process("needsassess.pipeline"):  # the police stage first, then the charts (as for run)
+    with second_process("needsassess.police"):  # the police extract first, then the charts (as for run)
         written = write_draft(run_assessment(config), options, output, force)
     typer.echo("Wrote " + ", ".join(str(p) for p in written))
 

@@ -50,8 +50,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from needsassess.background import Pending
-    from needsassess.clients.merge import Secret
-    from needsassess.police import PoliceOptions, PoliceResult
+    from needsassess.police import PoliceInputs, PoliceResult
     from needsassess.provision import ProvisionResult, ReachResult
     from needsassess.report.model import Sheet
 
@@ -110,7 +109,7 @@ class Assessment:
     client_profile: ClientProfile | None = None  # unsuppressed: never written
     published_profile: PublishedProfile | None = None  # what the profile sheets publish
     suppression_log: list[SuppressionEntry] = field(default_factory=list)  # every hidden cell and why
-    police_work: Pending[PoliceMeasured] | None = field(default=None, repr=False)  # begun by start_police
+    police_reading: Pending[PoliceInputs] | None = field(default=None, repr=False)  # begun by start_police
 
     @property
     def area_name(self) -> str:
@@ -449,78 +448,32 @@ def _police_section(config: AssessmentConfig) -> dict[str, Any] | None:
     return section
 
 
-@dataclass
-class PoliceMeasured:
-    """What a run keeps of the police stage: small enough to come back from the second process."""
-
-    result: PoliceResult
-    sheet: Sheet  # as published
-    log: list[SuppressionEntry]
-    inputs: list[InputFile]
-
-
-def measure_police(
-    options: PoliceOptions, all_areas: Population, area: str, secret: Secret | None, rule: Rule
-) -> PoliceMeasured:
-    """Read the police extract and its side tables, measure them and publish the police sheet."""
-    from needsassess.police import run_police
-    from needsassess.report.police_sheets import police_sheet_for, published_log
-
-    run = run_police(options, all_areas, area, secret)
-    sheet = police_sheet_for(run.result, rule)
-    incidents = run.incidents
-    first, last = incidents.frame["date"].min(), incidents.frame["date"].max()
-    inputs = [
-        InputFile(
-            "police incidents",
-            options.file,
-            f"{incidents.rows_read:,} rows, {first:%d %b %Y} to {last:%d %b %Y}"
-            + (f', sheet "{incidents.sheet}"' if incidents.sheet else ""),
-        )
-    ]
-    if run.deprivation is not None and options.deprivation is not None:
-        inputs.append(
-            InputFile(
-                "deprivation", options.deprivation, f"{len(run.deprivation.frame)} {run.deprivation.level}s"
-            )
-        )
-    if run.peer_counts is not None and options.peer_counts is not None:
-        inputs.append(
-            InputFile("police peer counts", options.peer_counts, f"{len(run.peer_counts.frame)} areas")
-        )
-    return PoliceMeasured(run.result, sheet, published_log(sheet, rule), inputs)
-
-
 def start_police(assessment: Assessment) -> None:
-    """Start the police stage as soon as the population is known, for it needs nothing else: in the second
-    process, while the agency and profile stages run here, when there is one (needsassess.background)."""
-    if _police_section(assessment.config) is None or assessment.all_areas is None:
+    """Start reading the police extract, which needs nothing from the other stages: in the second process,
+    while the agency and profile stages run here, when there is one (needsassess.background)."""
+    if _police_section(assessment.config) is None:
         return
     try:
-        assessment.police_work = _police_work(assessment)
+        assessment.police_reading = _read_police(assessment.config)
     except Exception:  # a wrong [police] section is reported by police_stage, in its turn
         return
 
 
-def _police_work(assessment: Assessment) -> Pending[PoliceMeasured]:
+def _read_police(config: AssessmentConfig) -> Pending[PoliceInputs]:
     from needsassess import background
     from needsassess.clients.merge import load_secret
-    from needsassess.police import police_options
+    from needsassess.police import police_options, read_police
 
-    config = assessment.config
-    assert assessment.all_areas is not None
     # victim keys are pseudonymised with the agency data's secret, when there is one
     secret_file = config.section("clients").get("secret_file")
     secret = load_secret(config.resolve(secret_file) if secret_file else None)
     with _config_errors(config):
         options = police_options(_police_section(config) or {}, config.resolve)
-    return background.submit(
-        measure_police, options, assessment.all_areas, config.area, secret, assessment.disclosure_rule
-    )
+    return background.submit(read_police, options, secret)
 
 
 def prepare_charts(assessment: Assessment) -> None:
-    """Have the second process import the plotting library next, after any police work it was given and
+    """Have the second process import the plotting library next, after reading the police extract and
     while the agency and profile stages run here: the draft's charts are drawn there once the stages end."""
     from needsassess import background
 
@@ -531,17 +484,41 @@ def prepare_charts(assessment: Assessment) -> None:
 
 
 def police_stage(assessment: Assessment) -> None:
-    """Read the police extract named in [police] and measure it (skipped when there is no [police])."""
+    """Measure the police extract named in [police] (skipped when there is no [police])."""
+    from needsassess.police import analyse_inputs, police_options
+    from needsassess.report.police_sheets import police_sheet_for
+
     config = assessment.config
-    if _police_section(config) is None:
+    section = _police_section(config)
+    if section is None:
         return
-    work = assessment.police_work or _police_work(assessment)
+    assert assessment.all_areas is not None
+    reading = assessment.police_reading or _read_police(config)
     with _config_errors(config):
-        measured = work.result()
-    assessment.police = measured.result
-    assessment.published["police"] = measured.sheet
-    assessment.suppression_log.extend(measured.log)
-    assessment.inputs.extend(measured.inputs)
+        options = police_options(section, config.resolve)
+        run = analyse_inputs(reading.result(), options, assessment.all_areas, config.area)
+    assessment.police = run.result
+    _publish(assessment, "police", police_sheet_for(run.result, assessment.disclosure_rule))
+    incidents = run.incidents
+    first, last = incidents.frame["date"].min(), incidents.frame["date"].max()
+    assessment.inputs.append(
+        InputFile(
+            "police incidents",
+            options.file,
+            f"{incidents.rows_read:,} rows, {first:%d %b %Y} to {last:%d %b %Y}"
+            + (f', sheet "{incidents.sheet}"' if incidents.sheet else ""),
+        )
+    )
+    if run.deprivation is not None and options.deprivation is not None:
+        assessment.inputs.append(
+            InputFile(
+                "deprivation", options.deprivation, f"{len(run.deprivation.frame)} {run.deprivation.level}s"
+            )
+        )
+    if run.peer_counts is not None and options.peer_counts is not None:
+        assessment.inputs.append(
+            InputFile("police peer counts", options.peer_counts, f"{len(run.peer_counts.frame)} areas")
+        )
 
 
 def provision_stage(assessment: Assessment) -> None:
@@ -765,10 +742,10 @@ def _config_errors(config: AssessmentConfig) -> Iterator[None]:
 
 
 STAGES: list[Stage] = [
-    population_stage,
-    prevalence_stage,
     start_police,
     prepare_charts,
+    population_stage,
+    prevalence_stage,
     cost_stage,
     agencies_stage,
     profile_stage,

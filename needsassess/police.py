@@ -1794,19 +1794,23 @@ def police_options(section: Mapping[str, Any], resolve: Any, where: str = "[poli
 
 
 @dataclass
-class PoliceRun:
-    """A police analysis with the inputs it read (for the manifest and the Sources sheet)."""
+class PoliceInputs:
+    """The extract and the optional deprivation and peer tables, read and checked."""
 
-    result: PoliceResult
     incidents: Incidents
     deprivation: Deprivation | None
     peer_counts: PeerCounts | None
 
 
-def run_police(
-    options: PoliceOptions, population: Population, area: str, secret: Secret | None = None
-) -> PoliceRun:
-    """Read the extract and the optional deprivation and peer tables named in `options`, and analyse them."""
+@dataclass
+class PoliceRun(PoliceInputs):
+    """A police analysis with the inputs it read (for the manifest and the Sources sheet)."""
+
+    result: PoliceResult
+
+
+def read_police(options: PoliceOptions, secret: Secret | None = None) -> PoliceInputs:
+    """Read the extract and the optional deprivation and peer tables named in `options`."""
     incidents = read_incidents(
         options.file,
         options.sheet,
@@ -1818,8 +1822,24 @@ def run_police(
     )
     deprivation = read_deprivation(options.deprivation) if options.deprivation else None
     peers = read_peer_counts(options.peer_counts) if options.peer_counts else None
-    result = analyse_police(incidents, population, area, options.settings, deprivation, peers)
-    return PoliceRun(result, incidents, deprivation, peers)
+    return PoliceInputs(incidents, deprivation, peers)
+
+
+def analyse_inputs(
+    inputs: PoliceInputs, options: PoliceOptions, population: Population, area: str
+) -> PoliceRun:
+    """Analyse what read_police read."""
+    result = analyse_police(
+        inputs.incidents, population, area, options.settings, inputs.deprivation, inputs.peer_counts
+    )
+    return PoliceRun(inputs.incidents, inputs.deprivation, inputs.peer_counts, result)
+
+
+def run_police(
+    options: PoliceOptions, population: Population, area: str, secret: Secret | None = None
+) -> PoliceRun:
+    """Read the extract and the optional deprivation and peer tables named in `options`, and analyse them."""
+    return analyse_inputs(read_police(options, secret), options, population, area)
 
 
 def load_mapping(path: str | Path) -> dict[str, Any]:

@@ -59,7 +59,7 @@ def test_the_secret_goes_to_the_worker_and_keys_alike() -> None:
     assert repr(sent) == "Secret(from file secret.txt)"
 
 
-def test_the_police_stage_in_the_worker_is_the_police_stage_here() -> None:
+def test_the_police_extract_read_in_the_worker_is_the_one_read_here() -> None:
     # In a fresh interpreter: the test process has matplotlib loaded, and then no worker is started.
     code = """
 import pickle
@@ -69,10 +69,10 @@ from needsassess.config import load_config
 from needsassess.pipeline import run_assessment
 
 config = load_config(Path("samples/northmere/assessment.toml"))
-with background.second_process("needsassess.pipeline"):
+with background.second_process("needsassess.police"):
     there = run_assessment(config)
 here = run_assessment(config)
-assert there.police_work.in_background and not here.police_work.in_background
+assert there.police_reading.in_background and not here.police_reading.in_background
 same = (
     there.police.summary.equals(here.police.summary)
     and there.police.monthly.equals(here.police.monthly)
