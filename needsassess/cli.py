@@ -1,7 +1,7 @@
 """The needsassess command line: a thin Typer layer over the pure functions of the package.
 
 Each command parses its options, calls one core function and prints or writes. Heavy libraries
-(pandas, openpyxl, matplotlib) are imported inside commands so that `needsassess --help` stays fast.
+(pandas, openpyxl, xlsxwriter, matplotlib) are imported inside commands so that `needsassess --help` stays fast.
 No `from __future__ import annotations` here: Typer would evaluate every option's annotation string on
 each start, which took a third of `--help`'s time.
 """

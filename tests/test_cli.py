@@ -38,7 +38,7 @@ def test_help_runs_in_a_fresh_interpreter_without_heavy_imports() -> None:
         "import sys, runpy; sys.argv=['needsassess','--help'];\n"
         "try:\n runpy.run_module('needsassess', run_name='__main__')\n"
         "except SystemExit: pass\n"
-        "print('HEAVY', sorted(m for m in ('pandas','numpy','openpyxl','matplotlib') if m in sys.modules))"
+        "print('HEAVY', sorted(m for m in ('pandas','numpy','openpyxl','xlsxwriter','matplotlib') if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True

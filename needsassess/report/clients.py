@@ -1,8 +1,8 @@
 """Writers for agency client data: the merged pseudonymised table, and blank data-return workbooks.
 
 The merged table is written as csv (text that could run as a formula is neutralised) or parquet. The
-data-return workbooks are the one other openpyxl writer besides report/workbook.py: they need drop-down
-lists and cell checks, which the assessment workbook does not.
+data-return workbooks are written with openpyxl: they need drop-down lists and cell checks, which the
+assessment workbook (report/workbook.py, XlsxWriter) does not.
 """
 
 from __future__ import annotations
