@@ -5,9 +5,9 @@ second core, two pieces of it go to one worker process, started when the run sta
 happen while the main process makes its own: reading the police extract, which needs nothing from the other
 stages and so is read while the population, cost, agency and profile stages run here
 (pipeline.start_police); and the charts, with matplotlib imported and drawn while the workbook and the
-drafts' text are written here. The main process waits only where it needs
-a result. (Writing the workbook there too was tried: the worker then had more to do than the main process,
-and runs were slower.)
+drafts' text are written here. The main process waits only where it needs a result. (Sending the whole
+police stage, or the workbook, was tried: the worker then had more to do than the main process, and runs
+were slower.)
 
 Everything sent to the worker and back is plain data (settings, frames, a chart's values, module-level
 functions), so the output is the same bytes either way. Where there is no second core, where matplotlib is
