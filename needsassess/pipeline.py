@@ -485,18 +485,17 @@ def prepare_charts(assessment: Assessment) -> None:
 
 def police_stage(assessment: Assessment) -> None:
     """Measure the police extract named in [police] (skipped when there is no [police])."""
-    from needsassess.police import analyse_inputs, police_options
+    from needsassess.police import analyse_inputs
     from needsassess.report.police_sheets import police_sheet_for
 
     config = assessment.config
-    section = _police_section(config)
-    if section is None:
+    if _police_section(config) is None:
         return
     assert assessment.all_areas is not None
     reading = assessment.police_reading or _read_police(config)
     with _config_errors(config):
-        options = police_options(section, config.resolve)
-        run = analyse_inputs(reading.result(), options, assessment.all_areas, config.area)
+        run = analyse_inputs(reading.result(), assessment.all_areas, config.area)
+    options = run.options
     assessment.police = run.result
     _publish(assessment, "police", police_sheet_for(run.result, assessment.disclosure_rule))
     incidents = run.incidents

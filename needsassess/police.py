@@ -1795,8 +1795,10 @@ def police_options(section: Mapping[str, Any], resolve: Any, where: str = "[poli
 
 @dataclass
 class PoliceInputs:
-    """The extract and the optional deprivation and peer tables, read and checked."""
+    """The extract and the optional deprivation and peer tables, read and checked, with the options that
+    named them (the analysis takes its settings from there)."""
 
+    options: PoliceOptions
     incidents: Incidents
     deprivation: Deprivation | None
     peer_counts: PeerCounts | None
@@ -1822,24 +1824,22 @@ def read_police(options: PoliceOptions, secret: Secret | None = None) -> PoliceI
     )
     deprivation = read_deprivation(options.deprivation) if options.deprivation else None
     peers = read_peer_counts(options.peer_counts) if options.peer_counts else None
-    return PoliceInputs(incidents, deprivation, peers)
+    return PoliceInputs(options, incidents, deprivation, peers)
 
 
-def analyse_inputs(
-    inputs: PoliceInputs, options: PoliceOptions, population: Population, area: str
-) -> PoliceRun:
+def analyse_inputs(inputs: PoliceInputs, population: Population, area: str) -> PoliceRun:
     """Analyse what read_police read."""
     result = analyse_police(
-        inputs.incidents, population, area, options.settings, inputs.deprivation, inputs.peer_counts
+        inputs.incidents, population, area, inputs.options.settings, inputs.deprivation, inputs.peer_counts
     )
-    return PoliceRun(inputs.incidents, inputs.deprivation, inputs.peer_counts, result)
+    return PoliceRun(inputs.options, inputs.incidents, inputs.deprivation, inputs.peer_counts, result)
 
 
 def run_police(
     options: PoliceOptions, population: Population, area: str, secret: Secret | None = None
 ) -> PoliceRun:
     """Read the extract and the optional deprivation and peer tables named in `options`, and analyse them."""
-    return analyse_inputs(read_police(options, secret), options, population, area)
+    return analyse_inputs(read_police(options, secret), population, area)
 
 
 def load_mapping(path: str | Path) -> dict[str, Any]:

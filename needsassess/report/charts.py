@@ -146,11 +146,11 @@ def _fit(figure: Any, ax: Any, title: Any) -> None:
     right = pad
     title.set_y(1 - pad / height)  # top-aligned, so this is where its top is
     top = pad + title.get_window_extent(renderer).height + pad
+    starts = {"left": 0.0, "center": 0.5, "right": 1.0}[x_align]  # where a label starts, in its widths
     for _ in range(5):  # x tick labels and values written past the ends of the axes narrow them until all fit
         figure.subplots_adjust(
             left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
         )
-        starts = {"left": 0.0, "center": 0.5, "right": 1.0}[x_align]
         edges = [(x - starts * w, x + (1 - starts) * w) for x, w in _to_pixels(ax, x_ticks)]
         edges += [(box.x0, box.x1) for box in (t.get_window_extent(renderer) for t in ax.texts)]
         over_left = pad - min((e[0] for e in edges), default=pad)
