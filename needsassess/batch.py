@@ -34,8 +34,8 @@ from needsassess.tables import find_header_row, is_blank, normalise_header, read
 if TYPE_CHECKING:
     import pandas as pd
 
+    from needsassess.assessment import InputFile
     from needsassess.costs import CostResult
-    from needsassess.pipeline import InputFile
 
 LOCAL_AUTHORITY = "local authority"
 COUNTY = "county"
@@ -468,8 +468,8 @@ def run_batch(
     `cost_pack` (per-victim unit costs; None for no costs) and `price_year` with `deflators` (a deflator
     pack id; by default the one costs.find_deflators picks) cost each area's estimated victims.
     """
+    from needsassess.assessment import InputFile
     from needsassess.packs import Kind, load_pack
-    from needsassess.pipeline import InputFile
     from needsassess.population import read_population
 
     packs = [load_pack(ref, pack_dirs, Kind.PREVALENCE) for ref in pack_refs]

@@ -8,25 +8,21 @@ builder in report/sheets.py (see README, "Architecture").
 
 from __future__ import annotations
 
-import contextlib
 import json
 import numbers
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
+from needsassess.assessment import Assessment, Download, InputFile, Stage, config_errors
 from needsassess.client_profile import (
-    ClientProfile,
     PublishedProfile,
     parse_population_shares,
     population_shares_from,
     profile_clients,
     publish_profile,
 )
-from needsassess.clients.agencies import AgencyResult
 from needsassess.config import AssessmentConfig
 from needsassess.costs import (
     METHOD_LABELS,
@@ -37,12 +33,12 @@ from needsassess.costs import (
     read_crime_counts,
     victims_from_prevalence,
 )
-from needsassess.disclosure import Rule, SuppressionEntry, get_rule
+from needsassess.disclosure import Rule
 from needsassess.errors import ConfigError, OutputError, Problem
 from needsassess.outputs import sha256_file, write_atomic, write_text
-from needsassess.packs import MAX_AGE, Kind, Pack, load_pack
+from needsassess.packs import MAX_AGE, Kind, Pack
 from needsassess.population import Population, population_in_ages, read_population, select_area
-from needsassess.prevalence import PrevalenceResult, estimate_prevalence
+from needsassess.prevalence import estimate_prevalence
 from needsassess.rounding import parse_rounding
 from needsassess.tables import prefetch
 
@@ -50,104 +46,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from needsassess.background import Pending
-    from needsassess.police import PoliceInputs, PoliceResult
-    from needsassess.provision import ProvisionResult, ReachResult
+    from needsassess.police import PoliceInputs
     from needsassess.report.model import Sheet
-
-
-@dataclass
-class InputFile:
-    """An input the assessment read, recorded with its hash so a rerun can prove it used the same data."""
-
-    role: str
-    path: Path
-    detail: str = ""
-    sha256: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.sha256 and self.path.is_file():
-            self.sha256 = sha256_file(self.path)
-
-
-@dataclass
-class Download:
-    """Public data fetched over the network (or read from the download cache) for this run."""
-
-    role: str
-    title: str
-    detail: str
-    sources: list[dict[str, Any]]  # url, retrieved (ISO), from_cache, sha256 of the body
-
-    @property
-    def from_cache(self) -> bool:
-        return bool(self.sources) and all(s["from_cache"] for s in self.sources)
-
-    @property
-    def retrieved(self) -> str:
-        return min(str(s["retrieved"]) for s in self.sources) if self.sources else ""
-
-
-@dataclass
-class Assessment:
-    """Everything a run computed; writers read this and nothing else."""
-
-    config: AssessmentConfig
-    created: datetime
-    population: Population | None = None  # the chosen area
-    all_areas: Population | None = None  # the whole file, for peers and batch views
-    prevalence: list[PrevalenceResult] = field(default_factory=list)
-    costs: list[CostResult] = field(default_factory=list)
-    agencies: AgencyResult | None = None  # merged, pseudonymised agency client records
-    police: PoliceResult | None = None
-    provision: ProvisionResult | None = None
-    reach: ReachResult | None = None
-    published: dict[str, Sheet] = field(default_factory=dict)  # police, provision, reach: as published
-    inputs: list[InputFile] = field(default_factory=list)
-    downloads: list[Download] = field(default_factory=list)
-    packs: dict[str, Pack] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    client_profile: ClientProfile | None = None  # unsuppressed: never written
-    published_profile: PublishedProfile | None = None  # what the profile sheets publish
-    suppression_log: list[SuppressionEntry] = field(default_factory=list)  # every hidden cell and why
-    police_reading: Pending[PoliceInputs] | None = field(default=None, repr=False)  # begun by start_police
-
-    @property
-    def area_name(self) -> str:
-        if self.population is not None and len(self.population.frame):
-            return str(self.population.frame["area_name"].iloc[0])
-        return self.config.area
-
-    @property
-    def area_code(self) -> str:
-        if self.population is not None and len(self.population.frame):
-            return str(self.population.frame["area_code"].iloc[0])
-        return ""
-
-    @property
-    def disclosure_rule(self) -> Rule:
-        """The small-number rule of [disclosure] (preset, optional threshold); lt5 by default."""
-        section = self.config.section("disclosure")
-        try:
-            return get_rule(section.get("preset", "lt5"), threshold=section.get("threshold"))
-        except ConfigError as exc:
-            raise ConfigError(
-                self.config.path, [Problem(p.slug, f"[disclosure] {p.message}") for p in exc.problems]
-            ) from None
-
-    @property
-    def pack_dirs(self) -> list[Path]:
-        return [self.config.resolve(d) for d in self.config.section("prevalence").get("pack_dirs", [])]
-
-    def use_pack(self, ref: str, kind: Kind) -> Pack:
-        """Load a pack once per run, from the shipped packs or the config's pack_dirs."""
-        if ref in self.packs:
-            return self.packs[ref]
-        pack = load_pack(ref, extra_dirs=self.pack_dirs, kind=kind)
-        self.packs[pack.id] = pack
-        return pack
-
-
-Stage = Callable[[Assessment], None]
 
 
 CLIENTS_KEYS = {"secret_file", "as_of", "merged"}
@@ -280,15 +180,7 @@ def prevalence_stage(assessment: Assessment) -> None:
         pack = assessment.use_pack(ref, Kind.PREVALENCE)
         result = estimate_prevalence(assessment.population, pack, ages.get(pack.id), rounding)
         assessment.prevalence.append(result)
-        _warn_if_not_verified(assessment, pack)
-
-
-def _warn_if_not_verified(assessment: Assessment, pack: Pack) -> None:
-    if not pack.all_verified:
-        assessment.warnings.append(
-            f'pack "{pack.id}" includes figures not seen in the primary publication '
-            f"({', '.join(s for s in pack.statuses if s != 'verified')}); the Sources sheet marks them"
-        )
+        assessment.warn_if_not_verified(pack)
 
 
 COST_KEYS = {
@@ -353,7 +245,7 @@ def cost_stage(assessment: Assessment) -> None:
                 "listed as not costed on the Cost sheet"
             )
     for pack_id in dict.fromkeys(r.pack_id for r in assessment.costs):
-        _warn_if_not_verified(assessment, assessment.packs[pack_id])
+        assessment.warn_if_not_verified(assessment.packs[pack_id])
 
 
 def cost_victims(
@@ -407,17 +299,12 @@ def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack
     return pack
 
 
-def merged_clients(assessment: Assessment) -> pd.DataFrame | None:
-    """The merged, pseudonymised client table of the Agencies stage, if it ran."""
-    return assessment.agencies.clients if assessment.agencies is not None else None
-
-
 def profile_stage(assessment: Assessment) -> None:
     """Needs profile of victims and perpetrators and the Part 4 tables, published through disclosure control."""
     section = assessment.config.section("profile")
     if section.get("enabled", True) is False:
         return
-    clients = merged_clients(assessment)
+    clients = assessment.clients
     if clients is None or clients.empty:
         return
     try:
@@ -467,7 +354,7 @@ def _read_police(config: AssessmentConfig) -> Pending[PoliceInputs]:
     # victim keys are pseudonymised with the agency data's secret, when there is one
     secret_file = config.section("clients").get("secret_file")
     secret = load_secret(config.resolve(secret_file) if secret_file else None)
-    with _config_errors(config):
+    with config_errors(config):
         options = police_options(_police_section(config) or {}, config.resolve)
     return background.submit(read_police, options, secret)
 
@@ -493,7 +380,7 @@ def police_stage(assessment: Assessment) -> None:
         return
     assert assessment.all_areas is not None
     reading = assessment.police_reading or _read_police(config)
-    with _config_errors(config):
+    with config_errors(config):
         run = analyse_inputs(reading.result(), assessment.all_areas, config.area)
     options = run.options
     assessment.police = run.result
@@ -727,17 +614,6 @@ def _agency_volumes(assessment: Assessment) -> dict[str, float]:
         if n:
             volumes[item] = float(n)
     return volumes
-
-
-@contextlib.contextmanager
-def _config_errors(config: AssessmentConfig) -> Iterator[None]:
-    """Name assessment.toml in settings errors raised without a file."""
-    try:
-        yield
-    except ConfigError as exc:
-        if exc.file is None:
-            raise ConfigError(config.path, exc.problems) from None
-        raise
 
 
 STAGES: list[Stage] = [

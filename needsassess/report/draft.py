@@ -43,7 +43,7 @@ from needsassess.report.draft_context import (
 from needsassess.resources import templates_dir
 
 if TYPE_CHECKING:
-    from needsassess.pipeline import Assessment
+    from needsassess.assessment import Assessment
 
 __all__ = [
     "FORMATS",

@@ -23,8 +23,8 @@ from needsassess import __version__
 from needsassess.errors import ConfigError, Problem
 
 if TYPE_CHECKING:
+    from needsassess.assessment import Assessment
     from needsassess.config import AssessmentConfig
-    from needsassess.pipeline import Assessment
     from needsassess.prevalence import PrevalenceResult
     from needsassess.report.charts import ChartImage
 

@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from needsassess.assessment import Assessment, InputFile
     from needsassess.client_profile import ClientProfile, PublishedProfile, PublishedTable
     from needsassess.costs import CostResult
     from needsassess.disclosure import SuppressionEntry
     from needsassess.packs import Pack
-    from needsassess.pipeline import Assessment, InputFile
     from needsassess.prevalence import PrevalenceResult
 
 SEX_LABELS = {"female": "Women", "male": "Men", "all": "All"}
