@@ -133,6 +133,11 @@ class Assessment:
                 f"({', '.join(s for s in pack.statuses if s != 'verified')}); the Sources sheet marks them"
             )
 
+    def publish(self, key: str, sheet: Sheet, hidden: list[SuppressionEntry]) -> None:
+        """Keep a stage's sheet as published (counts suppressed), and its hidden cells in the log."""
+        self.published[key] = sheet
+        self.suppression_log.extend(hidden)
+
     @property
     def clients(self) -> pd.DataFrame | None:
         """The merged, pseudonymised client table of the Agencies stage, if it ran."""

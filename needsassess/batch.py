@@ -509,13 +509,3 @@ def run_batch(
     if regions_path is not None:
         result.inputs.append(InputFile("regions", Path(regions_path), "area_code -> region lookup"))
     return result
-
-
-def write_batch_workbook(result: BatchResult, path: Path, force: bool = False) -> Path:
-    """Write the comparison workbook (cover, contents, notes, Comparison, Peers, Sources) atomically."""
-    from needsassess.outputs import write_atomic
-    from needsassess.report.batch import build_batch_cover, build_batch_sheets
-    from needsassess.report.workbook import write_workbook
-
-    cover, sheets = build_batch_cover(result), build_batch_sheets(result)
-    return write_atomic(Path(path), lambda tmp: write_workbook(tmp, cover, sheets), force)

@@ -241,8 +241,8 @@ def cost(
     Example: needsassess cost --crimes samples/northmere/police/da_crimes_2015_16.csv --pack ho-horr99-2018
     """
     from needsassess.costs import cost_table, find_deflators
+    from needsassess.costs.stage import PER_CRIME_PACK, PER_VICTIM_PACK
     from needsassess.packs import Kind, load_pack
-    from needsassess.pipeline import PER_CRIME_PACK, PER_VICTIM_PACK
     from needsassess.report.csv import write_csv
 
     if (crimes is None) == (victims_from is None):
@@ -277,8 +277,7 @@ def _cost_crimes(
     deflators: "Pack | None",
 ) -> "CostResult":
     from needsassess.costs import cost_per_crime, read_crime_counts
-    from needsassess.pipeline import residents
-    from needsassess.population import read_population, select_area
+    from needsassess.population import read_population, residents, select_area
 
     people = None
     if population is not None and area is not None:
@@ -291,7 +290,8 @@ def _cost_victims(
     assessment: Path, unit_costs: "Pack", price_year: str | None, deflators: "Pack | None"
 ) -> "CostResult":
     from needsassess.config import load_config
-    from needsassess.pipeline import PREVALENCE_STAGES, cost_victims, run_assessment
+    from needsassess.costs.stage import cost_victims
+    from needsassess.pipeline import PREVALENCE_STAGES, run_assessment
 
     estimated = run_assessment(load_config(assessment), PREVALENCE_STAGES)
     return cost_victims(estimated, unit_costs, price_year, deflators)
@@ -573,8 +573,9 @@ def batch(
 
     Example: needsassess batch --population mye2_england_wales.xlsx --pack csew-2015-16to59 -o areas.xlsx
     """
-    from needsassess.batch import run_batch, write_batch_workbook
+    from needsassess.batch import run_batch
     from needsassess.outputs import check_writable
+    from needsassess.report.batch import write_batch_workbook
     from needsassess.report.terminal import Steps, print_lines
     from needsassess.rounding import parse_rounding
 

@@ -105,14 +105,18 @@ def test_the_cycle_finder_finds_a_circle() -> None:
 def test_nothing_imports_the_orchestrator() -> None:
     graph = _graph()
     importers = sorted(m for m, targets in graph.items() if "needsassess.pipeline" in targets)
-    assert all(m.startswith("needsassess.cli") or m.startswith("needsassess.web") for m in importers), importers
+    assert all(m.startswith("needsassess.cli") or m.startswith("needsassess.web") for m in importers), (
+        importers
+    )
 
 
 def test_writers_do_not_import_the_stages() -> None:
     """Sheets and drafts read the Assessment; they never reach back into a stage or the orchestrator."""
     graph = _graph()
     writers = [m for m in graph if m.startswith("needsassess.report")]
-    wrong = {m: sorted(t for t in graph[m] if t.endswith(".stage") or t == "needsassess.pipeline") for m in writers}
+    wrong = {
+        m: sorted(t for t in graph[m] if t.endswith(".stage") or t == "needsassess.pipeline") for m in writers
+    }
     assert {m: t for m, t in wrong.items() if t} == {}
 
 

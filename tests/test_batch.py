@@ -253,7 +253,7 @@ def test_batch_command_rejects_a_non_xlsx_output(three_areas: Path, tmp_path: Pa
 
 def test_cost_per_head_equals_the_single_area_per_victim_cost(three_areas: Path) -> None:
     from needsassess.costs import cost_per_victim, victims_from_prevalence
-    from needsassess.pipeline import residents
+    from needsassess.population import residents
 
     result = run_batch(three_areas, ["csew-2015-16to59"])
     assert result.unit_cost is not None and result.unit_cost.pack.id == "ho-horr107-2019"

@@ -10,17 +10,13 @@ import pytest
 from conftest import SAMPLE
 from openpyxl import load_workbook
 
+from needsassess.assessment import Assessment
 from needsassess.clients.agencies import AgencyResult
 from needsassess.clients.merge import agency_overlap, count_people
 from needsassess.clients.reconciliation import Reconciliation
 from needsassess.config import load_config
-from needsassess.pipeline import (
-    Assessment,
-    population_stage,
-    profile_stage,
-    run_assessment,
-    write_workbook_file,
-)
+from needsassess.pipeline import profile_stage, run_assessment, write_workbook_file
+from needsassess.population.stage import population_stage
 
 NR = "not recorded"
 

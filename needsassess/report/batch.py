@@ -6,9 +6,11 @@ community safety partnerships read (each area's count and rate beside its neighb
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from needsassess import __version__
+from needsassess.outputs import write_atomic
 from needsassess.report.model import Chart, Note, Sheet, Table
 from needsassess.report.sheets import NOT_AVAILABLE_NOTE, STATUS_NOTE, build_sources_sheet
 from needsassess.report.workbook import Cover
@@ -326,3 +328,11 @@ def _round(x: float, result: BatchResult) -> float:
     from needsassess.rounding import round_for_publication
 
     return float(round_for_publication(x, result.rounding)) if x == x else float("nan")
+
+
+def write_batch_workbook(result: BatchResult, path: Path, force: bool = False) -> Path:
+    """Write the comparison workbook (cover, contents, notes, Comparison, Peers, Sources) atomically."""
+    from needsassess.report.workbook import write_workbook
+
+    cover, sheets = build_batch_cover(result), build_batch_sheets(result)
+    return write_atomic(Path(path), lambda tmp: write_workbook(tmp, cover, sheets), force)

@@ -133,6 +133,11 @@ def population_in_ages(population: Population, low: int, high: int, sex: str | N
     return int(frame.loc[mask, "population"].sum())
 
 
+def residents(population: Population) -> float:
+    """All residents of the area, all ages: the denominator of cost per head."""
+    return float(population_in_ages(population, 0, MAX_AGE))
+
+
 def populations_in_bands(
     population: Population, bands: Sequence[tuple[int, int, str | None]]
 ) -> tuple[list[str], np.ndarray]:
