@@ -413,7 +413,8 @@ def run(
     # The worker starts before the heavy imports below, and makes those it needs meanwhile: reading the
     # police extract is its first work (pipeline.start_police).
     with second_process("needsassess.police"):
-        from needsassess.pipeline import run_assessment, summary_lines, write_outputs
+        from needsassess.pipeline import run_assessment, write_outputs
+        from needsassess.report.summary import summary_lines
         from needsassess.report.terminal import print_lines
 
         result = run_assessment(config)
