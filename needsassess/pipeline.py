@@ -16,13 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
 from needsassess.assessment import Assessment, Download, InputFile, Stage, config_errors
-from needsassess.client_profile import (
-    PublishedProfile,
-    parse_population_shares,
-    population_shares_from,
-    profile_clients,
-    publish_profile,
-)
+from needsassess.clients.stage import agencies_stage
 from needsassess.config import AssessmentConfig
 from needsassess.costs import (
     METHOD_LABELS,
@@ -39,6 +33,9 @@ from needsassess.outputs import sha256_file, write_atomic, write_text
 from needsassess.packs import MAX_AGE, Kind, Pack
 from needsassess.population import Population, population_in_ages, read_population, select_area
 from needsassess.prevalence import estimate_prevalence
+from needsassess.profile.client_profile import profile_clients
+from needsassess.profile.publish import PublishedProfile, publish_profile
+from needsassess.profile.stage import profile_stage
 from needsassess.rounding import parse_rounding
 from needsassess.tables import prefetch
 
@@ -48,66 +45,6 @@ if TYPE_CHECKING:
     from needsassess.background import Pending
     from needsassess.police import PoliceInputs
     from needsassess.report.model import Sheet
-
-
-CLIENTS_KEYS = {"secret_file", "as_of", "merged"}
-
-
-def agencies_stage(assessment: Assessment) -> None:
-    """Read every [[agencies]] file into one pseudonymised client table, accounting for every row."""
-    import datetime as dt
-
-    from needsassess.clients.agencies import mappings_from_entries, merge_agencies
-    from needsassess.clients.merge import load_secret
-
-    config = assessment.config
-    entries = config.raw.get("agencies")
-    if not entries:
-        return
-    settings = config.section("clients")
-    unknown = sorted(set(settings) - CLIENTS_KEYS)
-    if unknown:
-        raise ConfigError(
-            config.path,
-            [
-                Problem(
-                    "unknown-key",
-                    f"[clients] has no setting {k}; expected one of " + ", ".join(sorted(CLIENTS_KEYS)),
-                )
-                for k in unknown
-            ],
-        )
-    as_of = settings.get("as_of")
-    if isinstance(as_of, str):
-        try:
-            as_of = dt.date.fromisoformat(as_of)
-        except ValueError:
-            pass
-    if as_of is not None and not isinstance(as_of, dt.date):
-        raise config.error("bad-value", f"[clients] as_of = {as_of!r}; expected a date such as 2016-04-30")
-    mappings, mapping_files = mappings_from_entries(entries, config.path)
-    secret_file = settings.get("secret_file")
-    secret = load_secret(config.resolve(secret_file) if secret_file else None)
-    result = merge_agencies(mappings, secret, as_of=as_of)
-    assessment.agencies = result
-    for path in mapping_files:
-        assessment.inputs.append(InputFile("agency mapping", path))
-    for mapping, account in zip(mappings, result.reconciliation.files, strict=True):
-        sheet = f', sheet "{account.sheet}"' if account.sheet else ""
-        assessment.inputs.append(
-            InputFile(
-                "agency data",
-                mapping.file,
-                f"{account.agency}{sheet}: {account.rows_read} rows read, {account.rows_used} used, "
-                f"{account.rows_rejected} rejected, {account.rows_set_aside} set aside",
-            )
-        )
-    rejected = sum(f.rows_rejected for f in result.reconciliation.files)
-    if rejected:
-        assessment.warnings.append(
-            f"{rejected} agency row{'s' if rejected != 1 else ''} rejected; the Data quality sheet lists "
-            "each with its file, row and reason"
-        )
 
 
 def population_stage(assessment: Assessment) -> None:
@@ -297,31 +234,6 @@ def _deflators(assessment: Assessment, price_year: Any, ref: str | None) -> Pack
     if pack is not None:
         assessment.packs.setdefault(pack.id, pack)
     return pack
-
-
-def profile_stage(assessment: Assessment) -> None:
-    """Needs profile of victims and perpetrators and the Part 4 tables, published through disclosure control."""
-    section = assessment.config.section("profile")
-    if section.get("enabled", True) is False:
-        return
-    clients = assessment.clients
-    if clients is None or clients.empty:
-        return
-    try:
-        population = parse_population_shares(section.get("population_shares", {}))
-    except ConfigError as exc:
-        raise ConfigError(
-            assessment.config.path, [Problem(p.slug, f"[profile] {p.message}") for p in exc.problems]
-        ) from None
-    if assessment.population is not None:
-        known = {p.column for p in population}
-        population = [
-            p for p in population_shares_from(assessment.population.frame) if p.column not in known
-        ] + population
-    rule = assessment.disclosure_rule
-    assessment.client_profile = profile_clients(clients, population)
-    assessment.published_profile = publish_profile(assessment.client_profile, rule)
-    assessment.suppression_log.extend(assessment.published_profile.log)
 
 
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
@@ -790,7 +702,7 @@ def summary_lines(assessment: Assessment) -> list[str]:
             + (f"; {int(victims['people'].iloc[0]):,} people" if len(victims) else "")
         )
     if assessment.published_profile is not None:
-        from needsassess.client_profile import headline_lines
+        from needsassess.profile.publish import headline_lines
 
         published = assessment.published_profile
         lines += [f"  {line}" for line in headline_lines(published) if "(all agencies, people)" in line]

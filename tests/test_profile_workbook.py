@@ -17,10 +17,10 @@ from needsassess.config import load_config
 from needsassess.pipeline import (
     Assessment,
     population_stage,
-    profile_stage,
     run_assessment,
     write_workbook_file,
 )
+from needsassess.profile.stage import profile_stage
 
 NR = "not recorded"
 

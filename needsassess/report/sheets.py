@@ -17,11 +17,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from needsassess.assessment import Assessment, InputFile
-    from needsassess.client_profile import ClientProfile, PublishedProfile, PublishedTable
     from needsassess.costs import CostResult
     from needsassess.disclosure import SuppressionEntry
     from needsassess.packs import Pack
     from needsassess.prevalence import PrevalenceResult
+    from needsassess.profile.client_profile import ClientProfile
+    from needsassess.profile.publish import PublishedProfile, PublishedTable
 
 SEX_LABELS = {"female": "Women", "male": "Men", "all": "All"}
 STATUS_NOTE = (
