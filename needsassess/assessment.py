@@ -24,12 +24,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from needsassess.background import Pending
-    from needsassess.client_profile import ClientProfile, PublishedProfile
     from needsassess.clients.agencies import AgencyResult
     from needsassess.costs import CostResult
     from needsassess.police import PoliceInputs, PoliceResult
     from needsassess.population import Population
     from needsassess.prevalence import PrevalenceResult
+    from needsassess.profile.client_profile import ClientProfile
+    from needsassess.profile.publish import PublishedProfile
     from needsassess.provision import ProvisionResult, ReachResult
     from needsassess.report.model import Sheet
 

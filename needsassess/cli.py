@@ -878,8 +878,8 @@ def profile_command(
     if merged is not None:
         typer.echo(f"Wrote {merged} ({len(result.clients)} rows, no identifiers).")
     if summary is not None:
-        from needsassess.client_profile import headline_lines
         from needsassess.pipeline import write_profile_summary
+        from needsassess.profile.publish import headline_lines
 
         published = write_profile_summary(result.clients, summary, rule, force)
         for line in headline_lines(published):

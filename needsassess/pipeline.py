@@ -15,20 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
 from needsassess.assessment import Assessment, InputFile, Stage, config_errors
-from needsassess.client_profile import (
-    PublishedProfile,
-    parse_population_shares,
-    population_shares_from,
-    profile_clients,
-    publish_profile,
-)
+from needsassess.clients.stage import agencies_stage
 from needsassess.config import AssessmentConfig
 from needsassess.costs.stage import cost_stage
 from needsassess.disclosure import Rule
-from needsassess.errors import ConfigError, OutputError, Problem
+from needsassess.errors import OutputError
 from needsassess.outputs import sha256_file, write_atomic, write_text
 from needsassess.population.stage import population_stage
 from needsassess.prevalence.stage import prevalence_stage
+from needsassess.profile.client_profile import profile_clients
+from needsassess.profile.publish import PublishedProfile, publish_profile
+from needsassess.profile.stage import profile_stage
 from needsassess.provision.stage import provision_stage, reach_stage
 from needsassess.tables import prefetch
 
@@ -38,91 +35,6 @@ if TYPE_CHECKING:
     from needsassess.background import Pending
     from needsassess.police import PoliceInputs
     from needsassess.report.model import Sheet
-
-
-CLIENTS_KEYS = {"secret_file", "as_of", "merged"}
-
-
-def agencies_stage(assessment: Assessment) -> None:
-    """Read every [[agencies]] file into one pseudonymised client table, accounting for every row."""
-    import datetime as dt
-
-    from needsassess.clients.agencies import mappings_from_entries, merge_agencies
-    from needsassess.clients.merge import load_secret
-
-    config = assessment.config
-    entries = config.raw.get("agencies")
-    if not entries:
-        return
-    settings = config.section("clients")
-    unknown = sorted(set(settings) - CLIENTS_KEYS)
-    if unknown:
-        raise ConfigError(
-            config.path,
-            [
-                Problem(
-                    "unknown-key",
-                    f"[clients] has no setting {k}; expected one of " + ", ".join(sorted(CLIENTS_KEYS)),
-                )
-                for k in unknown
-            ],
-        )
-    as_of = settings.get("as_of")
-    if isinstance(as_of, str):
-        try:
-            as_of = dt.date.fromisoformat(as_of)
-        except ValueError:
-            pass
-    if as_of is not None and not isinstance(as_of, dt.date):
-        raise config.error("bad-value", f"[clients] as_of = {as_of!r}; expected a date such as 2016-04-30")
-    mappings, mapping_files = mappings_from_entries(entries, config.path)
-    secret_file = settings.get("secret_file")
-    secret = load_secret(config.resolve(secret_file) if secret_file else None)
-    result = merge_agencies(mappings, secret, as_of=as_of)
-    assessment.agencies = result
-    for path in mapping_files:
-        assessment.inputs.append(InputFile("agency mapping", path))
-    for mapping, account in zip(mappings, result.reconciliation.files, strict=True):
-        sheet = f', sheet "{account.sheet}"' if account.sheet else ""
-        assessment.inputs.append(
-            InputFile(
-                "agency data",
-                mapping.file,
-                f"{account.agency}{sheet}: {account.rows_read} rows read, {account.rows_used} used, "
-                f"{account.rows_rejected} rejected, {account.rows_set_aside} set aside",
-            )
-        )
-    rejected = sum(f.rows_rejected for f in result.reconciliation.files)
-    if rejected:
-        assessment.warnings.append(
-            f"{rejected} agency row{'s' if rejected != 1 else ''} rejected; the Data quality sheet lists "
-            "each with its file, row and reason"
-        )
-
-
-def profile_stage(assessment: Assessment) -> None:
-    """Needs profile of victims and perpetrators and the Part 4 tables, published through disclosure control."""
-    section = assessment.config.section("profile")
-    if section.get("enabled", True) is False:
-        return
-    clients = assessment.clients
-    if clients is None or clients.empty:
-        return
-    try:
-        population = parse_population_shares(section.get("population_shares", {}))
-    except ConfigError as exc:
-        raise ConfigError(
-            assessment.config.path, [Problem(p.slug, f"[profile] {p.message}") for p in exc.problems]
-        ) from None
-    if assessment.population is not None:
-        known = {p.column for p in population}
-        population = [
-            p for p in population_shares_from(assessment.population.frame) if p.column not in known
-        ] + population
-    rule = assessment.disclosure_rule
-    assessment.client_profile = profile_clients(clients, population)
-    assessment.published_profile = publish_profile(assessment.client_profile, rule)
-    assessment.suppression_log.extend(assessment.published_profile.log)
 
 
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]

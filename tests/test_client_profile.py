@@ -5,23 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from needsassess.client_profile import (
-    ALL_AGENCIES,
-    NOT_RECORDED,
+from needsassess.errors import ConfigError
+from needsassess.profile.characteristics import ALL_AGENCIES, NOT_RECORDED, Unit
+from needsassess.profile.client_profile import profile_clients
+from needsassess.profile.counting import combine_people
+from needsassess.profile.perpetrators import profile_perpetrators
+from needsassess.profile.publish import publish_profile
+from needsassess.profile.representation import (
     PopulationShares,
-    Unit,
-    combine_people,
     compare_with_population,
     parse_population_shares,
     population_shares_from,
-    profile_clients,
-    profile_perpetrators,
-    profile_safe_accommodation,
-    profile_victims,
-    publish_profile,
     wilson_interval,
 )
-from needsassess.errors import ConfigError
+from needsassess.profile.safe_accommodation import profile_safe_accommodation
+from needsassess.profile.victims import profile_victims
 
 NR = NOT_RECORDED
 

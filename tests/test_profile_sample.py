@@ -1,7 +1,7 @@
 """The sample agency files, profiled as a user would: every share in the workbook equals a hand count.
 
 `needsassess profile ... --merged clients.csv --summary profile.xlsx` is run once; the hand counts are
-made here from the merged csv with plain pandas, independently of needsassess.client_profile, and
+made here from the merged csv with plain pandas, independently of needsassess.profile, and
 compared with every visible count, base, not recorded and share of the published workbook.
 """
 

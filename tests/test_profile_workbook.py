@@ -15,8 +15,9 @@ from needsassess.clients.agencies import AgencyResult
 from needsassess.clients.merge import agency_overlap, count_people
 from needsassess.clients.reconciliation import Reconciliation
 from needsassess.config import load_config
-from needsassess.pipeline import profile_stage, run_assessment, write_workbook_file
+from needsassess.pipeline import run_assessment, write_workbook_file
 from needsassess.population.stage import population_stage
+from needsassess.profile.stage import profile_stage
 
 NR = "not recorded"
 

@@ -45,7 +45,7 @@ def summary_lines(assessment: Assessment) -> list[str]:
             + (f"; {int(victims['people'].iloc[0]):,} people" if len(victims) else "")
         )
     if assessment.published_profile is not None:
-        from needsassess.client_profile import headline_lines
+        from needsassess.profile.publish import headline_lines
 
         published = assessment.published_profile
         lines += [f"  {line}" for line in headline_lines(published) if "(all agencies, people)" in line]

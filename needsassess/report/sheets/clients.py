@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from needsassess.assessment import Assessment
-    from needsassess.client_profile import ClientProfile, PublishedProfile, PublishedTable
+    from needsassess.profile.client_profile import ClientProfile
+    from needsassess.profile.publish import PublishedProfile, PublishedTable
 
 
 def profile_notes(published: PublishedProfile) -> list[Note]:
