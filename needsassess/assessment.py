@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from needsassess.client_profile import ClientProfile, PublishedProfile
     from needsassess.clients.agencies import AgencyResult
     from needsassess.costs import CostResult
-    from needsassess.police import PoliceInputs, PoliceResult
+    from needsassess.police.analyse import PoliceResult
+    from needsassess.police.options import PoliceInputs
     from needsassess.population import Population
     from needsassess.prevalence import PrevalenceResult
     from needsassess.provision import ProvisionResult, ReachResult

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
-from needsassess.assessment import Assessment, Download, InputFile, Stage, config_errors
+from needsassess.assessment import Assessment, Download, InputFile, Stage
 from needsassess.client_profile import (
     PublishedProfile,
     parse_population_shares,
@@ -37,6 +37,7 @@ from needsassess.disclosure import Rule
 from needsassess.errors import ConfigError, OutputError, Problem
 from needsassess.outputs import sha256_file, write_atomic, write_text
 from needsassess.packs import MAX_AGE, Kind, Pack
+from needsassess.police.stage import large_inputs, police_stage, start_police
 from needsassess.population import Population, population_in_ages, read_population, select_area
 from needsassess.prevalence import estimate_prevalence
 from needsassess.rounding import parse_rounding
@@ -44,10 +45,6 @@ from needsassess.tables import prefetch
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from needsassess.background import Pending
-    from needsassess.police import PoliceInputs
-    from needsassess.report.model import Sheet
 
 
 CLIENTS_KEYS = {"secret_file", "as_of", "merged"}
@@ -327,38 +324,6 @@ def profile_stage(assessment: Assessment) -> None:
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
 
 
-def _police_section(config: AssessmentConfig) -> dict[str, Any] | None:
-    """The [police] section, or None when there is none or it says enabled = false."""
-    section = config.section("police")
-    if not section or section.get("enabled", True) is False:
-        return None
-    return section
-
-
-def start_police(assessment: Assessment) -> None:
-    """Start reading the police extract, which needs nothing from the other stages: in the second process,
-    while the agency and profile stages run here, when there is one (needsassess.background)."""
-    if _police_section(assessment.config) is None:
-        return
-    try:
-        assessment.police_reading = _read_police(assessment.config)
-    except Exception:  # a wrong [police] section is reported by police_stage, in its turn
-        return
-
-
-def _read_police(config: AssessmentConfig) -> Pending[PoliceInputs]:
-    from needsassess import background
-    from needsassess.clients.merge import load_secret
-    from needsassess.police import police_options, read_police
-
-    # victim keys are pseudonymised with the agency data's secret, when there is one
-    secret_file = config.section("clients").get("secret_file")
-    secret = load_secret(config.resolve(secret_file) if secret_file else None)
-    with config_errors(config):
-        options = police_options(_police_section(config) or {}, config.resolve)
-    return background.submit(read_police, options, secret)
-
-
 def prepare_charts(assessment: Assessment) -> None:
     """Have the second process import the plotting library next, after reading the police extract and
     while the agency and profile stages run here: the draft's charts are drawn there once the stages end."""
@@ -370,47 +335,11 @@ def prepare_charts(assessment: Assessment) -> None:
         background.warm_up(*PLOTTING_MODULES)
 
 
-def police_stage(assessment: Assessment) -> None:
-    """Measure the police extract named in [police] (skipped when there is no [police])."""
-    from needsassess.police import analyse_inputs
-    from needsassess.report.police_sheets import police_sheet_for
-
-    config = assessment.config
-    if _police_section(config) is None:
-        return
-    assert assessment.all_areas is not None
-    reading = assessment.police_reading or _read_police(config)
-    with config_errors(config):
-        run = analyse_inputs(reading.result(), assessment.all_areas, config.area)
-    options = run.options
-    assessment.police = run.result
-    _publish(assessment, "police", police_sheet_for(run.result, assessment.disclosure_rule))
-    incidents = run.incidents
-    first, last = incidents.frame["date"].min(), incidents.frame["date"].max()
-    assessment.inputs.append(
-        InputFile(
-            "police incidents",
-            options.file,
-            f"{incidents.rows_read:,} rows, {first:%d %b %Y} to {last:%d %b %Y}"
-            + (f', sheet "{incidents.sheet}"' if incidents.sheet else ""),
-        )
-    )
-    if run.deprivation is not None and options.deprivation is not None:
-        assessment.inputs.append(
-            InputFile(
-                "deprivation", options.deprivation, f"{len(run.deprivation.frame)} {run.deprivation.level}s"
-            )
-        )
-    if run.peer_counts is not None and options.peer_counts is not None:
-        assessment.inputs.append(
-            InputFile("police peer counts", options.peer_counts, f"{len(run.peer_counts.frame)} areas")
-        )
-
-
 def provision_stage(assessment: Assessment) -> None:
     """Expected provision from a benchmarks pack against [provision] (skipped when there is no [provision])."""
     from needsassess.provision import STATED_KEYS, assess_provision, check_stated
-    from needsassess.report.police_sheets import provision_sheet_for
+    from needsassess.report.provision_sheets import provision_sheet_for
+    from needsassess.report.publish import publish_sheet
 
     config = assessment.config
     section = config.section("provision")
@@ -440,7 +369,9 @@ def provision_stage(assessment: Assessment) -> None:
             f"{'MARAC' if item == 'marac_cases' else 'IDVA service'}{' in ' + period if period else ''}), "
             f"as {item} is not stated in [provision]."
         )
-    _publish(assessment, "provision", provision_sheet_for(assessment.provision, assessment.disclosure_rule))
+    publish_sheet(
+        assessment, "provision", provision_sheet_for(assessment.provision, assessment.disclosure_rule)
+    )
     if not pack.all_verified:
         assessment.warnings.append(
             f'pack "{pack.id}" includes figures not seen in the primary publication '
@@ -451,21 +382,14 @@ def provision_stage(assessment: Assessment) -> None:
 def reach_stage(assessment: Assessment) -> None:
     """The funnel from estimated victims to people supported, from whichever stages ran."""
     from needsassess.provision import build_reach
-    from needsassess.report.police_sheets import reach_sheet_for
+    from needsassess.report.provision_sheets import reach_sheet_for
+    from needsassess.report.publish import publish_sheet
 
     steps, why = reach_steps(assessment)
     if sum(1 for s in steps.values() if s is not None) < 2:
         return
     assessment.reach = build_reach(assessment.area_name, steps, why)
-    _publish(assessment, "reach", reach_sheet_for(assessment.reach, assessment.disclosure_rule))
-
-
-def _publish(assessment: Assessment, key: str, sheet: Sheet) -> None:
-    """Keep a stage's sheet as published (counts suppressed) and add its hidden cells to the log."""
-    from needsassess.report.police_sheets import published_log
-
-    assessment.published[key] = sheet
-    assessment.suppression_log.extend(published_log(sheet, assessment.disclosure_rule))
+    publish_sheet(assessment, "reach", reach_sheet_for(assessment.reach, assessment.disclosure_rule))
 
 
 def reach_steps(assessment: Assessment) -> tuple[dict[str, Any], dict[str, str]]:
@@ -633,27 +557,10 @@ STAGES: list[Stage] = [
 def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
     """Run every stage in order and return the result; nothing is written."""
     assessment = Assessment(config=config, created=datetime.now(UTC))
-    with prefetch(_large_inputs(config)):
+    with prefetch(large_inputs(config)):
         for stage in stages or STAGES:
             stage(assessment)
     return assessment
-
-
-def _large_inputs(config: AssessmentConfig) -> list[tuple[Path, str | int | None]]:
-    """Sheets worth reading in a thread from the start: the police extract, often the largest input, is read
-    while the population, cost, agency and profile stages run. Not when a second process is running: it
-    reads the extract itself (start_police)."""
-    from needsassess import background
-    from needsassess.police import police_options
-
-    section = _police_section(config)
-    if section is None or background.running():
-        return []
-    try:
-        options = police_options(section, config.resolve)
-    except Exception:  # the police stage reports a bad [police] section, in its turn
-        return []
-    return [(options.file, options.sheet)]
 
 
 def write_workbook_file(assessment: Assessment, path: Path, force: bool = False) -> Path:
