@@ -15,8 +15,6 @@ from needsassess.tables import find_header_row, is_blank, read_grid
 if TYPE_CHECKING:
     import pandas as pd
 
-# --- deprivation and peer tables ---------------------------------------------------------------------
-
 
 @dataclass
 class Deprivation:

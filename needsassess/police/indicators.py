@@ -32,6 +32,7 @@ DENOMINATOR_LABELS = {
 
 
 def count_figures(frame: pd.DataFrame) -> dict[str, int]:
+    """The counts behind INDICATORS (and their denominators) for a frame of incidents."""
     keyed = frame["victim_key"].notna()
     present = frame["children_present"] == "yes"
     counted_children = present & frame["children_count"].notna()
@@ -71,4 +72,5 @@ def rate_per_1000(count: float, population: float) -> float | None:
 
 
 def share_pct(count: float, denominator: float) -> float | None:
+    """Count as a percentage of its denominator, or None when the denominator is 0."""
     return None if not denominator else 100 * count / denominator

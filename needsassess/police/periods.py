@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-# --- periods ---------------------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class Period:
@@ -68,6 +66,7 @@ def period_containing(day: dt.date, start_month: int = 4) -> Period:
 
 
 def in_period(frame: pd.DataFrame, period: Period) -> pd.Series:
+    """Which incidents (rows of a frame with a "date" column) fall in `period`, first and last day included."""
     import pandas as pd
 
     return (frame["date"] >= pd.Timestamp(period.start)) & (frame["date"] <= pd.Timestamp(period.end))

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 def ward_counts(now: pd.DataFrame) -> pd.DataFrame:
+    """Incidents and crimes by ward as recorded in the extract (no deprivation table), with a Total row."""
     import pandas as pd
 
     ward = now["ward"].fillna(NOT_RECORDED_LABEL)
@@ -42,6 +43,8 @@ def ward_counts(now: pd.DataFrame) -> pd.DataFrame:
 def by_deprivation(
     now: pd.DataFrame, deprivation: Deprivation, most: int | None, pop_col: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """Incidents by ward or LSOA of the deprivation table, by decile and for the most deprived wards, and
+    notes on the incidents that did not match."""
     import pandas as pd
 
     dep = deprivation.frame
