@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from needsassess.background import Pending
     from needsassess.clients.agencies import AgencyResult
     from needsassess.costs import CostResult
-    from needsassess.police import PoliceInputs, PoliceResult
+    from needsassess.police.analyse import PoliceResult
+    from needsassess.police.options import PoliceInputs
     from needsassess.population import Population
     from needsassess.prevalence import PrevalenceResult
     from needsassess.profile.client_profile import ClientProfile
@@ -133,11 +134,6 @@ class Assessment:
                 f'pack "{pack.id}" includes figures not seen in the primary publication '
                 f"({', '.join(s for s in pack.statuses if s != 'verified')}); the Sources sheet marks them"
             )
-
-    def publish(self, key: str, sheet: Sheet, hidden: list[SuppressionEntry]) -> None:
-        """Keep a stage's sheet as published (counts suppressed), and its hidden cells in the log."""
-        self.published[key] = sheet
-        self.suppression_log.extend(hidden)
 
     @property
     def clients(self) -> pd.DataFrame | None:

@@ -4,7 +4,7 @@
 second core, two pieces of it go to one worker process, started when the run starts so that its imports
 happen while the main process makes its own: reading the police extract, which needs nothing from the other
 stages and so is read while the population, cost, agency and profile stages run here
-(pipeline.start_police); and the charts, with matplotlib imported and drawn while the workbook and the
+(police.stage.start_police); and the charts, with matplotlib imported and drawn while the workbook and the
 drafts' text are written here. The main process waits only where it needs a result. (Sending the whole
 police stage, or the workbook, was tried: the worker then had more to do than the main process, and runs
 were slower.)

@@ -411,8 +411,8 @@ def run(
     config = load_config(assessment)
     config.offline, config.cache_dir = offline, cache
     # The worker starts before the heavy imports below, and makes those it needs meanwhile: reading the
-    # police extract is its first work (pipeline.start_police).
-    with second_process("needsassess.police"):
+    # police extract is its first work (police.stage.start_police).
+    with second_process("needsassess.police.options"):
         from needsassess.pipeline import run_assessment, write_outputs
         from needsassess.report.summary import summary_lines
         from needsassess.report.terminal import print_lines
@@ -510,7 +510,8 @@ def draft(
     options.templates_dir = templates or options.templates_dir
     options.consultation = options.consultation if consultation is None else consultation
     options.version = draft_version or options.version
-    with second_process("needsassess.police"):  # the police extract first, then the charts (as for run)
+    # the police extract first, then the charts (as for run)
+    with second_process("needsassess.police.options"):
         written = write_draft(run_assessment(config), options, output, force)
     typer.echo("Wrote " + ", ".join(str(p) for p in written))
 
@@ -979,7 +980,7 @@ def police(
     """
     from needsassess.clients.merge import load_secret
     from needsassess.disclosure import get_rule
-    from needsassess.police import load_mapping, police_options, run_police
+    from needsassess.police.options import load_mapping, police_options, run_police
     from needsassess.population import read_population
     from needsassess.report.csv import write_sheet_csv
     from needsassess.report.police_sheets import police_sheet_for

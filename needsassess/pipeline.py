@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from needsassess import __version__
-from needsassess.assessment import Assessment, InputFile, Stage, config_errors
+from needsassess.assessment import Assessment, Stage
 from needsassess.clients.stage import agencies_stage
 from needsassess.config import AssessmentConfig
 from needsassess.costs.stage import cost_stage
 from needsassess.disclosure import Rule
 from needsassess.errors import OutputError
 from needsassess.outputs import sha256_file, write_atomic, write_text
+from needsassess.police.stage import large_inputs, police_stage, start_police
 from needsassess.population.stage import population_stage
 from needsassess.prevalence.stage import prevalence_stage
 from needsassess.profile.client_profile import profile_clients
@@ -32,44 +33,8 @@ from needsassess.tables import prefetch
 if TYPE_CHECKING:
     import pandas as pd
 
-    from needsassess.background import Pending
-    from needsassess.police import PoliceInputs
-    from needsassess.report.model import Sheet
-
 
 PREVALENCE_STAGES: list[Stage] = [population_stage, prevalence_stage]
-
-
-def _police_section(config: AssessmentConfig) -> dict[str, Any] | None:
-    """The [police] section, or None when there is none or it says enabled = false."""
-    section = config.section("police")
-    if not section or section.get("enabled", True) is False:
-        return None
-    return section
-
-
-def start_police(assessment: Assessment) -> None:
-    """Start reading the police extract, which needs nothing from the other stages: in the second process,
-    while the agency and profile stages run here, when there is one (needsassess.background)."""
-    if _police_section(assessment.config) is None:
-        return
-    try:
-        assessment.police_reading = _read_police(assessment.config)
-    except Exception:  # a wrong [police] section is reported by police_stage, in its turn
-        return
-
-
-def _read_police(config: AssessmentConfig) -> Pending[PoliceInputs]:
-    from needsassess import background
-    from needsassess.clients.merge import load_secret
-    from needsassess.police import police_options, read_police
-
-    # victim keys are pseudonymised with the agency data's secret, when there is one
-    secret_file = config.section("clients").get("secret_file")
-    secret = load_secret(config.resolve(secret_file) if secret_file else None)
-    with config_errors(config):
-        options = police_options(_police_section(config) or {}, config.resolve)
-    return background.submit(read_police, options, secret)
 
 
 def prepare_charts(assessment: Assessment) -> None:
@@ -81,51 +46,6 @@ def prepare_charts(assessment: Assessment) -> None:
         from needsassess.report.charts import PLOTTING_MODULES
 
         background.warm_up(*PLOTTING_MODULES)
-
-
-def police_stage(assessment: Assessment) -> None:
-    """Measure the police extract named in [police] (skipped when there is no [police])."""
-    from needsassess.police import analyse_inputs
-    from needsassess.report.police_sheets import police_sheet_for
-
-    config = assessment.config
-    if _police_section(config) is None:
-        return
-    assert assessment.all_areas is not None
-    reading = assessment.police_reading or _read_police(config)
-    with config_errors(config):
-        run = analyse_inputs(reading.result(), assessment.all_areas, config.area)
-    options = run.options
-    assessment.police = run.result
-    _publish(assessment, "police", police_sheet_for(run.result, assessment.disclosure_rule))
-    incidents = run.incidents
-    first, last = incidents.frame["date"].min(), incidents.frame["date"].max()
-    assessment.inputs.append(
-        InputFile(
-            "police incidents",
-            options.file,
-            f"{incidents.rows_read:,} rows, {first:%d %b %Y} to {last:%d %b %Y}"
-            + (f', sheet "{incidents.sheet}"' if incidents.sheet else ""),
-        )
-    )
-    if run.deprivation is not None and options.deprivation is not None:
-        assessment.inputs.append(
-            InputFile(
-                "deprivation", options.deprivation, f"{len(run.deprivation.frame)} {run.deprivation.level}s"
-            )
-        )
-    if run.peer_counts is not None and options.peer_counts is not None:
-        assessment.inputs.append(
-            InputFile("police peer counts", options.peer_counts, f"{len(run.peer_counts.frame)} areas")
-        )
-
-
-def _publish(assessment: Assessment, key: str, sheet: Sheet) -> None:
-    """Keep a stage's sheet as published (counts suppressed) and add its hidden cells to the log."""
-    from needsassess.report.police_sheets import published_log
-
-    assessment.published[key] = sheet
-    assessment.suppression_log.extend(published_log(sheet, assessment.disclosure_rule))
 
 
 STAGES: list[Stage] = [
@@ -145,27 +65,10 @@ STAGES: list[Stage] = [
 def run_assessment(config: AssessmentConfig, stages: list[Stage] | None = None) -> Assessment:
     """Run every stage in order and return the result; nothing is written."""
     assessment = Assessment(config=config, created=datetime.now(UTC))
-    with prefetch(_large_inputs(config)):
+    with prefetch(large_inputs(config)):
         for stage in stages or STAGES:
             stage(assessment)
     return assessment
-
-
-def _large_inputs(config: AssessmentConfig) -> list[tuple[Path, str | int | None]]:
-    """Sheets worth reading in a thread from the start: the police extract, often the largest input, is read
-    while the population, cost, agency and profile stages run. Not when a second process is running: it
-    reads the extract itself (start_police)."""
-    from needsassess import background
-    from needsassess.police import police_options
-
-    section = _police_section(config)
-    if section is None or background.running():
-        return []
-    try:
-        options = police_options(section, config.resolve)
-    except Exception:  # the police stage reports a bad [police] section, in its turn
-        return []
-    return [(options.file, options.sheet)]
 
 
 def write_workbook_file(assessment: Assessment, path: Path, force: bool = False) -> Path:

@@ -69,7 +69,7 @@ from needsassess.config import load_config
 from needsassess.pipeline import run_assessment
 
 config = load_config(Path("samples/northmere/assessment.toml"))
-with background.second_process("needsassess.police"):
+with background.second_process("needsassess.police.options"):
     there = run_assessment(config)
 here = run_assessment(config)
 assert there.police_reading.in_background and not here.police_reading.in_background

@@ -19,17 +19,11 @@ from police_fixtures import HEADER, ROWS, write_deprivation, write_extract
 from needsassess.clients.merge import SecretError, load_secret
 from needsassess.clients.values import parse_date
 from needsassess.errors import ConfigError, InputError
-from needsassess.police import (
-    Period,
-    PoliceSettings,
-    analyse_police,
-    parse_period,
-    period_containing,
-    police_options,
-    read_deprivation,
-    read_incidents,
-    read_peer_counts,
-)
+from needsassess.police.analyse import PoliceSettings, analyse_police
+from needsassess.police.deprivation import read_deprivation, read_peer_counts
+from needsassess.police.options import police_options
+from needsassess.police.periods import Period, parse_period, period_containing
+from needsassess.police.read import read_incidents
 from needsassess.population import read_population
 
 POP_16PLUS = 83_400  # Hartlepool in the fixture: 26,600 + 25,800 aged 16-59 and 500 a year from 60 to 90+

@@ -19,10 +19,14 @@ from needsassess.cli import app
 from needsassess.config import load_config
 from needsassess.disclosure import get_rule
 from needsassess.packs import load_pack
-from needsassess.police import PoliceSettings, analyse_police, parse_period, read_deprivation, read_incidents
+from needsassess.police.analyse import PoliceSettings, analyse_police
+from needsassess.police.deprivation import read_deprivation
+from needsassess.police.periods import parse_period
+from needsassess.police.read import read_incidents
 from needsassess.population import read_population, select_area
 from needsassess.provision import assess_provision
-from needsassess.report.police_sheets import police_sheet_for, provision_sheet_for
+from needsassess.report.police_sheets import police_sheet_for
+from needsassess.report.provision_sheets import provision_sheet_for
 
 runner = CliRunner()
 EXTRACT = SAMPLE / "police" / "ntv_police_da_incidents_2014-16.xlsx"
@@ -446,7 +450,7 @@ def test_monthly_trend_is_drawn_with_straight_lines(sample_run: Path) -> None:
 
 
 def test_hidden_police_cells_are_in_the_suppression_log(small, sample_run: Path) -> None:
-    from needsassess.report.police_sheets import published_log
+    from needsassess.report.publish import published_log
 
     _, sheet = small
     log = published_log(sheet, get_rule("lt5"))

@@ -15,7 +15,8 @@ from needsassess.provision.reach import ReachStep, build_reach
 
 def provision_stage(assessment: Assessment) -> None:
     """Expected provision from a benchmarks pack against [provision] (skipped when there is no [provision])."""
-    from needsassess.report.police_sheets import provision_sheet_for, published_log
+    from needsassess.report.provision_sheets import provision_sheet_for
+    from needsassess.report.publish import publish_sheet
 
     config = assessment.config
     section = config.section("provision")
@@ -45,21 +46,22 @@ def provision_stage(assessment: Assessment) -> None:
             f"{'MARAC' if item == 'marac_cases' else 'IDVA service'}{' in ' + period if period else ''}), "
             f"as {item} is not stated in [provision]."
         )
-    sheet = provision_sheet_for(assessment.provision, assessment.disclosure_rule)
-    assessment.publish("provision", sheet, published_log(sheet, assessment.disclosure_rule))
+    publish_sheet(
+        assessment, "provision", provision_sheet_for(assessment.provision, assessment.disclosure_rule)
+    )
     assessment.warn_if_not_verified(pack)
 
 
 def reach_stage(assessment: Assessment) -> None:
     """The funnel from estimated victims to people supported, from whichever stages ran."""
-    from needsassess.report.police_sheets import published_log, reach_sheet_for
+    from needsassess.report.provision_sheets import reach_sheet_for
+    from needsassess.report.publish import publish_sheet
 
     steps, why = reach_steps(assessment)
     if sum(1 for s in steps.values() if s is not None) < 2:
         return
     assessment.reach = build_reach(assessment.area_name, steps, why)
-    sheet = reach_sheet_for(assessment.reach, assessment.disclosure_rule)
-    assessment.publish("reach", sheet, published_log(sheet, assessment.disclosure_rule))
+    publish_sheet(assessment, "reach", reach_sheet_for(assessment.reach, assessment.disclosure_rule))
 
 
 def reach_steps(assessment: Assessment) -> tuple[dict[str, Any], dict[str, str]]:
