@@ -82,6 +82,10 @@ class PopulationFetch:
     def total(self) -> int:
         return int(self.frame["population"].sum())
 
+    def total_of(self, sex: str) -> int:
+        """The people of one sex ("female" or "male"); 0 if the frame has none."""
+        return int(self.frame.loc[self.frame["sex"] == sex, "population"].sum())
+
 
 def nomis_url(url: str | None = None) -> str:
     """The NOMIS API root: `url` if given, else $NEEDSASSESS_NOMIS_URL, else the public service."""

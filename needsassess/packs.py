@@ -146,6 +146,25 @@ def available_packs(extra_dirs: list[Path] | None = None) -> dict[str, Path]:
     return found
 
 
+def describe_packs(extra_dirs: list[Path] | None = None) -> list[dict[str, Any]]:
+    """One row per available pack (each loaded, so validated): its id, kind, period, base, figures, title."""
+    rows = []
+    for ref, path in available_packs(extra_dirs).items():
+        p = load_pack(path)
+        rows.append(
+            {
+                "pack": ref,
+                "kind": p.kind.value,
+                "period": p.meta.get("period", ""),
+                "ages / price year": p.meta.get("population_base") or p.meta.get("price_year", ""),
+                "figures": len(p.data),
+                "status": ", ".join(p.statuses),
+                "title": p.title,
+            }
+        )
+    return rows
+
+
 def load_pack(ref: str | Path, extra_dirs: list[Path] | None = None, kind: Kind | None = None) -> Pack:
     """Load a pack by id (shipped or in extra_dirs) or by folder path, and validate it."""
     path = Path(ref)

@@ -57,6 +57,16 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert f"needsassess {name}" in readme, name
 
 
+def test_help_lists_the_commands_in_their_order() -> None:
+    """The order is set once, in needsassess/cli/__init__.py, whatever module a command lives in."""
+    result = runner.invoke(app, ["--help"])
+    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == [
+        *("prevalence", "cost", "packs", "run", "workbook", "draft", "batch"),
+        *("map", "profile", "template", "police", "population", "indicators"),
+    ]
+
+
 def test_prevalence_command_prints_estimates_and_writes_csv(mye_xlsx: Path, tmp_path: Path) -> None:
     out = tmp_path / "est.csv"
     result = runner.invoke(

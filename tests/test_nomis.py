@@ -43,6 +43,8 @@ def test_fetch_by_code_gives_the_tidy_frame(replay: Replay, fetcher: Fetcher) ->
     row = frame[(frame["sex"] == "female") & (frame["age"] == 90)]
     assert int(row["population"].iloc[0]) == int(open_band["OBS_VALUE"])
     assert str(frame["population"].dtype) == "int64"
+    women = sum(int(r["OBS_VALUE"]) for r in recorded if r["GENDER_NAME"] == "Female")
+    assert result.total_of("female") == women and result.total_of("male") == result.total - women
 
 
 def test_the_query_follows_the_documented_parameters(replay: Replay, fetcher: Fetcher) -> None:

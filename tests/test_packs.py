@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from needsassess.errors import PackError
-from needsassess.packs import Kind, available_packs, load_pack, parse_age_band
+from needsassess.packs import Kind, available_packs, describe_packs, load_pack, parse_age_band
 
 TOML = """id = "{id}"
 kind = "prevalence"
@@ -126,6 +126,17 @@ def test_wrong_kind(tmp_path: Path) -> None:
 def test_user_pack_dir_is_found_by_id(tmp_path: Path) -> None:
     make_pack(tmp_path, HEADER + "m,female,16-59,8,,,verified\n", "my-local-rates")
     assert load_pack("my-local-rates", extra_dirs=[tmp_path]).id == "my-local-rates"
+
+
+def test_describe_packs_lists_every_pack_with_its_figures_and_user_packs(tmp_path: Path) -> None:
+    make_pack(
+        tmp_path, HEADER + "m,female,16-59,8,,,verified\nm,male,16-59,4,,,secondary\n", "my-local-rates"
+    )
+    rows = {row["pack"]: row for row in describe_packs([tmp_path])}
+    assert set(rows) == set(available_packs([tmp_path]))
+    mine = rows["my-local-rates"]
+    assert (mine["kind"], mine["figures"], mine["status"]) == ("prevalence", 2, "secondary, verified")
+    assert rows["csew-2015-16to59"]["figures"] == len(load_pack("csew-2015-16to59").data)
 
 
 @pytest.mark.parametrize(

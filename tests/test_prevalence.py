@@ -8,7 +8,7 @@ from test_packs import HEADER, TOML, make_pack
 from needsassess.errors import InputError, PackError
 from needsassess.packs import load_pack
 from needsassess.population import read_population, select_area
-from needsassess.prevalence import estimate_prevalence
+from needsassess.prevalence import combine_estimates, estimate_prevalence
 from needsassess.rounding import NO_ROUNDING
 
 
@@ -51,6 +51,15 @@ def test_estimates_carry_population_rate_status_and_source(hartlepool) -> None:
     assert "Focus on Violent Crime" in row["source"]
     secondary = result.estimates[result.estimates["status"] == "secondary"]
     assert list(secondary["measure"]) == ["partner_abuse_since_16"]
+
+
+def test_combine_estimates_keeps_every_row_with_its_area_and_year(hartlepool) -> None:
+    results = [estimate_prevalence(hartlepool, load_pack("csew-2015-16to59"))] * 2
+    combined = combine_estimates(results)
+    assert len(combined) == 2 * len(results[0].estimates)
+    assert set(combined["area_code"]) == {"E06000001"} and set(combined["area_name"]) == {"Hartlepool"}
+    assert set(combined["year"]) == {results[0].year}
+    assert list(combined.index) == list(range(len(combined)))
 
 
 def test_restricting_ages_within_the_pack(hartlepool) -> None:

@@ -7,6 +7,7 @@ from needsassess.prevalence.estimate import (
     SINGLE_RATE,
     PrevalenceResult,
     apply_rates,
+    combine_estimates,
     estimate_prevalence,
     plan_rates,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "SINGLE_RATE",
     "PrevalenceResult",
     "apply_rates",
+    "combine_estimates",
     "estimate_prevalence",
     "plan_rates",
 ]

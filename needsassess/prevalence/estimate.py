@@ -320,6 +320,16 @@ def estimate_prevalence(
     )
 
 
+def combine_estimates(results: list[PrevalenceResult]) -> pd.DataFrame:
+    """Every estimate of several results (areas or packs) in one long table, each row with its area and year."""
+    import pandas as pd
+
+    return pd.concat(
+        [r.estimates.assign(area_code=r.area_code, area_name=r.area_name, year=r.year) for r in results],
+        ignore_index=True,
+    )
+
+
 def _label(low: int, high: int) -> str:
     return f"{low}+" if high >= MAX_AGE else f"{low}-{high}"
 
