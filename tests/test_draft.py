@@ -22,12 +22,13 @@ from needsassess.report.draft import (
     DraftError,
     DraftOptions,
     build_context,
+    framing_for,
     render_html,
     render_markdown,
     render_section,
+    section_ids,
     write_draft,
 )
-from needsassess.report.draft_context import framing_for, section_ids
 
 runner = CliRunner()
 GOLDEN = Path(__file__).resolve().parent / "golden"
