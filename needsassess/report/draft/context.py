@@ -231,7 +231,7 @@ def check_sections(sections: Any) -> list[str]:
         sections = [s for s in re.split(r"[,\s]+", sections) if s]
     if not isinstance(sections, list) or not sections:
         raise ValueError(f"sections = {sections!r}; expected a list of section names")
-    ids = [s.id for s in SECTIONS]
+    ids = section_ids()
     unknown = [s for s in sections if s not in ids]
     if unknown:
         raise ValueError(
