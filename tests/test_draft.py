@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -22,12 +23,14 @@ from needsassess.report.draft import (
     DraftError,
     DraftOptions,
     build_context,
+    framing_for,
     render_html,
     render_markdown,
     render_section,
+    section_ids,
     write_draft,
 )
-from needsassess.report.draft_context import framing_for, section_ids
+from needsassess.report.draft.context import SECTIONS
 
 runner = CliRunner()
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -148,6 +151,26 @@ def test_the_number_check_catches_a_typed_figure(tmp_path: Path) -> None:
 def test_every_section_has_a_template() -> None:
     for section in section_ids():
         assert (TEMPLATES / "sections" / f"{section}.md.j2").is_file(), section
+
+
+def test_each_section_module_names_the_templates_it_feeds() -> None:
+    """A section's builder lives in its family's module, whose docstring says which template it feeds."""
+    for spec in SECTIONS:
+        module = sys.modules[spec.build.__module__]
+        assert spec.build.__name__ == f"{spec.id}_section", spec.id
+        assert module.__name__.startswith("needsassess.report.draft."), spec.id
+        assert f"{spec.id}.md.j2" in (module.__doc__ or ""), (spec.id, module.__name__)
+
+
+def test_the_section_ids_load_without_the_writers() -> None:
+    """The command line lists the sections in --help; jinja2, markdown-it and pandas wait until a draft is made."""
+    code = (
+        "import sys; from needsassess.report.draft import section_ids; section_ids();\n"
+        "print(sorted(m for m in ('needsassess.report.draft.render', 'jinja2', 'markdown_it', 'pandas', 'docx')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # --------------------------------------------------------------------------------------------------------

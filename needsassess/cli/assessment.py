@@ -69,7 +69,7 @@ def workbook(
 
 
 def _section_ids() -> list[str]:
-    from needsassess.report.draft_context import section_ids  # light: not jinja2 or the writers
+    from needsassess.report.draft import section_ids  # light: jinja2 and the rest load when used
 
     return section_ids()
 

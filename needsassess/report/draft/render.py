@@ -1,21 +1,13 @@
-"""Strategy sections and consultation drafts from an assessment: Markdown, HTML and Word.
+"""The drafts written: templates rendered in jinja2's sandbox to Markdown, then HTML or Word, then files.
 
-Officers paste needs-assessment findings into a strategy and send it out for consultation. This module
-writes those sections from the assessment, in the voice of a council strategy ("Applying the figures
-from the latest Crime Survey ... it is estimated that in Hartlepool: 2,200 women & 1,000 men ...").
+templates/draft.md.j2 frames the document and includes templates/sections/<id>.md.j2, one file per
+section. The filters (share, percent, money, per_head, count, suppressed) come from needsassess.phrasing.
+Every template, built-in or the user's (`--templates DIR`, whose files override the built-in ones by
+name), renders in the sandbox with StrictUndefined, so a missing figure fails loudly and a template
+cannot reach Python internals. The Markdown is rendered once for every format; HTML is made here
+(markdown-it, charts embedded as data: URIs, styles inline, nothing fetched), Word in word.py.
 
-1. report/draft_context.py builds the values (already computed, rounded or suppressed) and charts.
-2. jinja2 turns them into Markdown: templates/draft.md.j2 frames the document and includes
-   templates/sections/<id>.md.j2, one file per section. The filters (share, percent, money, per_head,
-   count, suppressed) come from needsassess.phrasing. Every template, built-in or the user's
-   (`--templates DIR`, whose files override the built-in ones by name), renders in jinja2's sandbox
-   with StrictUndefined, so a missing figure fails loudly and a template cannot reach Python internals.
-3. In consultation mode sections and paragraphs are numbered (3, 3.1, 3.2 ...) in the Markdown itself,
-   so all three formats carry the same numbers for consultees to cite.
-4. The Markdown becomes HTML here (markdown-it, raw HTML escaped, charts embedded as data: URIs, styles
-   inline, nothing fetched) or Word in report/word.py (python-docx on templates/strategy_template.docx).
-
-This is the only module that imports jinja2; it and markdown-it are imported inside functions.
+This is the only module that imports jinja2; it, markdown-it and python-docx are imported inside functions.
 """
 
 from __future__ import annotations
@@ -29,37 +21,21 @@ from typing import TYPE_CHECKING, Any
 
 from needsassess.errors import NeedsAssessError
 from needsassess.outputs import write_atomic
-from needsassess.report.draft_context import (
-    CHART_SCHEME,
-    FORMATS,
+from needsassess.report.draft.context import (
     SECTIONS,
     DraftContext,
     DraftOptions,
-    and_list,
     build_context,
-    check_sections,
+    draft_title,
     section_ids,
+    status_line,
 )
+from needsassess.report.draft.markdown import markdown_parser, number_paragraphs
+from needsassess.report.draft.values import CHART_SCHEME, and_list
 from needsassess.resources import templates_dir
 
 if TYPE_CHECKING:
     from needsassess.assessment import Assessment
-
-__all__ = [
-    "FORMATS",
-    "DraftContext",
-    "DraftError",
-    "DraftOptions",
-    "build_context",
-    "check_sections",
-    "render_html",
-    "render_markdown",
-    "render_section",
-    "section_ids",
-    "write_context",
-    "write_draft",
-    "write_drafts",
-]
 
 FRAME_TEMPLATE = "draft.md.j2"
 HTML_TEMPLATE = "draft.html.j2"
@@ -190,68 +166,8 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-NUMBER_PREFIX = re.compile(r"^(\d+(?:\.\d+)+) ")
-
-
-def markdown_parser() -> Any:
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-def number_paragraphs(text: str) -> str:
-    """Number level-two headings (1, 2, ...) and the top-level paragraphs under them (1.1, 1.2, ...).
-
-    Charts (paragraphs holding only an image) are not numbered. The numbers are written into the
-    Markdown, so HTML and Word show the same ones.
-    """
-    lines = text.split("\n")
-    section = paragraph = 0
-    edits: dict[int, tuple[str, str]] = {}
-    tokens = markdown_parser().parse(text)
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2" and token.map:
-            section, paragraph = section + 1, 0
-            edits[token.map[0]] = ("## ", f"## {section}. ")
-        elif token.type == "paragraph_open" and token.level == 0 and section and token.map:
-            if is_figure(tokens[i + 1].children) or is_caption(tokens[i + 1].children):
-                continue
-            paragraph += 1
-            edits[token.map[0]] = ("", f"{section}.{paragraph} ")
-    for line_no, (old, new) in edits.items():
-        line = lines[line_no]
-        lines[line_no] = new + line[len(old) :] if line.startswith(old) else line
-    return "\n".join(lines)
-
-
-def is_figure(children: list[Any] | None) -> bool:
-    """A paragraph holding only images (a chart)."""
-    children = children or []
-    return any(c.type == "image" for c in children) and all(
-        c.type in ("image", "softbreak") or not c.content.strip() for c in children
-    )
-
-
-def is_caption(children: list[Any] | None) -> bool:
-    """A paragraph wholly in italics: a table's caption (`*Estimated residents ...*`)."""
-    children = children or []
-    return len(children) >= 3 and children[0].type == "em_open" and children[-1].type == "em_close"
-
-
 # --------------------------------------------------------------------------------------------------------
 # Writing
-
-
-def draft_title(context: DraftContext) -> str:
-    return re.sub(r"\\(.)", r"\1", context.values["title"])
-
-
-def status_line(context: DraftContext) -> str:
-    d = context.values["draft"]
-    if d["consultation"]:
-        return f"DRAFT FOR CONSULTATION · Version {d['version']} · {d['date']}"
-    return f"{context.values['protective_marking']} · Draft version {d['version']} · {d['date']}"
-
 
 # Each writer takes the draft already rendered as Markdown (render_markdown), so that writing several formats
 # renders the templates once.
@@ -309,7 +225,7 @@ def write_docx(
     template = templates_dir() / WORD_TEMPLATE
     if templates is not None and (templates / WORD_TEMPLATE).is_file():
         template = templates / WORD_TEMPLATE
-    from needsassess.report.word import write_word
+    from needsassess.report.draft.word import write_word
 
     return [write_atomic(path, lambda tmp: write_word(context, markdown, template, tmp), force)]
 

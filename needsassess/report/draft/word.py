@@ -17,15 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from needsassess import __version__
-from needsassess.report.draft import (
-    NUMBER_PREFIX,
-    draft_title,
-    is_caption,
-    is_figure,
-    markdown_parser,
-    status_line,
-)
-from needsassess.report.draft_context import CHART_SCHEME, DraftContext
+from needsassess.report.draft.context import DraftContext, draft_title, status_line
+from needsassess.report.draft.markdown import NUMBER_PREFIX, is_caption, is_figure, markdown_parser
+from needsassess.report.draft.values import CHART_SCHEME
 
 STATUS_MARKER = "[draft status]"  # replaced in the Word template's header by the draft's status line
 
