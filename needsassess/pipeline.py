@@ -1,9 +1,9 @@
 """One reproducible run: config -> stages -> an Assessment result -> writers -> manifest.
 
-Stages are small functions run in order; each reads its section of assessment.toml, computes with the
-pure estimators and stores its result on the Assessment. Writers only read the Assessment. To add a
-capability: write a stage function, append it to STAGES, add a field for its result, and add a sheet
-builder in report/sheets.py (see README, "Architecture").
+This module is the order of the run and nothing more: each stage lives beside its concept
+(`<concept>/stage.py`), reads its section of assessment.toml and stores its result on the Assessment
+(assessment.py); the writers in report/ only read the Assessment. Nothing imports this module but the
+command line (see README, "Architecture" and "Adding a stage").
 """
 
 from __future__ import annotations

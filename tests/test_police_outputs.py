@@ -25,8 +25,8 @@ from needsassess.police.periods import parse_period
 from needsassess.police.read import read_incidents
 from needsassess.population import read_population, select_area
 from needsassess.provision import assess_provision
-from needsassess.report.police_sheets import police_sheet_for
-from needsassess.report.provision_sheets import provision_sheet_for
+from needsassess.report.sheets.police import police_sheet_for
+from needsassess.report.sheets.provision import provision_sheet_for
 
 runner = CliRunner()
 EXTRACT = SAMPLE / "police" / "ntv_police_da_incidents_2014-16.xlsx"

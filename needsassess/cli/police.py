@@ -82,7 +82,7 @@ def police(
     from needsassess.police.options import load_mapping, police_options, run_police
     from needsassess.population import read_population
     from needsassess.report.csv import write_sheet_csv
-    from needsassess.report.police_sheets import police_sheet_for
+    from needsassess.report.sheets.police import police_sheet_for
     from needsassess.report.terminal import print_sheet
 
     section: dict[str, Any] = load_mapping(mapping) if mapping else {}

@@ -13,5 +13,5 @@ result types without importing the stage):
   (`analyse_inputs`, `run_police`);
 - `stage`: the police stage of `needsassess run` (its result on the `Assessment`, its sheet published).
 
-Suppression is applied when the tables are published (report/police_sheets.py).
+Suppression is applied when the tables are published (report/sheets/police.py).
 """

@@ -2,7 +2,7 @@
 
 `analyse_police` is pure: it turns incidents, the population and optional deprivation and peer tables
 into a `PoliceResult` of unsuppressed counts and the rates computed from them. Suppression is applied
-when the tables are published (report/police_sheets.py).
+when the tables are published (report/sheets/police.py).
 
 Definitions (the ones partnership performance reports use):
 

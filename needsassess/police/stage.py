@@ -54,8 +54,8 @@ def _read_police(config: AssessmentConfig) -> Pending[PoliceInputs]:
 def police_stage(assessment: Assessment) -> None:
     """Measure the police extract named in [police] (skipped when there is no [police])."""
     from needsassess.police.options import analyse_inputs
-    from needsassess.report.police_sheets import police_sheet_for
     from needsassess.report.publish import publish_sheet
+    from needsassess.report.sheets.police import police_sheet_for
 
     config = assessment.config
     if _police_section(config) is None:

@@ -15,8 +15,8 @@ from needsassess.provision.reach import ReachStep, build_reach
 
 def provision_stage(assessment: Assessment) -> None:
     """Expected provision from a benchmarks pack against [provision] (skipped when there is no [provision])."""
-    from needsassess.report.provision_sheets import provision_sheet_for
     from needsassess.report.publish import publish_sheet
+    from needsassess.report.sheets.provision import provision_sheet_for
 
     config = assessment.config
     section = config.section("provision")
@@ -54,8 +54,8 @@ def provision_stage(assessment: Assessment) -> None:
 
 def reach_stage(assessment: Assessment) -> None:
     """The funnel from estimated victims to people supported, from whichever stages ran."""
-    from needsassess.report.provision_sheets import reach_sheet_for
     from needsassess.report.publish import publish_sheet
+    from needsassess.report.sheets.provision import reach_sheet_for
 
     steps, why = reach_steps(assessment)
     if sum(1 for s in steps.values() if s is not None) < 2:

@@ -1,7 +1,7 @@
 """Publishing a stage's tables: counts through disclosure control, rates restated, the suppression log.
 
-Shared by the sheet modules that publish counts of people and incidents (police_sheets.py,
-provision_sheets.py): counts go through `disclosure.apply_disclosure` before they reach a Table, and a
+Shared by the sheet modules that publish counts of people and incidents (sheets/police.py,
+sheets/provision.py): counts go through `disclosure.apply_disclosure` before they reach a Table, and a
 rate, share or change whose count is hidden is hidden with it. `publish_sheet` keeps a stage's sheet as
 published on the Assessment and adds its hidden cells to the suppression log.
 """
